@@ -1,0 +1,71 @@
+# Every target sets itself up: the first one you run creates .venv from requirements.txt.
+# `make run` executes every lesson and writes a report; `make test` is what CI runs.
+
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV   := .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed
+NB     ?= notebooks/*.ipynb
+
+# The same numerical environment for saving outputs, running, and testing (see README, "Reproducibility").
+export TF_CPP_MIN_LOG_LEVEL   := 3
+export TF_ENABLE_ONEDNN_OPTS  := 0
+export TF_NUM_INTRAOP_THREADS := 2
+export TF_NUM_INTEROP_THREADS := 2
+export PYTHONHASHSEED         := 0
+export PYDEVD_DISABLE_FILE_VALIDATION := 1
+
+.PHONY: help venv lab run test unit notebooks bench seeds lint data clean
+
+help:
+	@echo "make run        set up, execute every lesson headlessly, write build/run_report.md"
+	@echo "make lab        set up, open JupyterLab on the lessons"
+	@echo "make test       set up, run unit tests and nbval over every notebook (what CI runs)"
+	@echo "make notebooks  re-execute every lesson and save its outputs in place (NB=notebooks/05_*.ipynb for one)"
+	@echo "make bench      time each lesson; writes benchmarks/notebook_times.md"
+	@echo "make seeds      rerun every lesson with seeds 7 and 123 (papermill); claims must still hold"
+	@echo "make data       regenerate data/ files and data/MANIFEST.sha256"
+	@echo "make lint       ruff over helpers, tests, scripts and notebooks"
+
+venv: $(STAMP)
+
+$(STAMP): requirements.txt pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.txt
+	$(PY) -m pip install --quiet --no-deps --no-build-isolation -e .
+	$(PY) -m ipykernel install --sys-prefix --name python3 --display-name "Python 3 (nn-companion)" >/dev/null
+	@touch $(STAMP)
+
+lab: $(STAMP)
+	$(VENV)/bin/jupyter lab notebooks/
+
+run: $(STAMP)
+	$(PY) scripts/run_notebooks.py --report build/run_report.md $(NB)
+
+test: $(STAMP)
+	$(PY) -m pytest -n 2 --dist loadfile --nbval-lax --nbval-current-env \
+		--nbval-sanitize-with tests/nbval_sanitize.cfg --nbval-cell-timeout 600 tests notebooks
+
+unit: $(STAMP)
+	$(PY) -m pytest tests
+
+notebooks: $(STAMP)
+	$(PY) scripts/run_notebooks.py --in-place $(NB)
+
+bench: $(STAMP)
+	$(PY) scripts/run_notebooks.py --bench benchmarks/notebook_times.md $(NB)
+
+seeds: $(STAMP)
+	$(PY) scripts/run_notebooks.py --report build/seed_7_report.md -p seed 7 $(NB)
+	$(PY) scripts/run_notebooks.py --report build/seed_123_report.md -p seed 123 $(NB)
+
+data: $(STAMP)
+	$(PY) -m helpers.data --regenerate
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check helpers tests scripts
+	$(VENV)/bin/ruff check notebooks
+
+clean:
+	rm -rf build .pytest_cache .ruff_cache

@@ -1,0 +1,240 @@
+"""Every dataset a lesson uses: offline, small, deterministic given a seed.
+
+- :func:`digits_split`: scikit-learn's bundled 8x8 digits (1 797 images), split train/cv/test;
+- :func:`coffee_roasting`: the course's coffee-roasting task (temperature, duration -> good roast),
+  shipped as ``data/coffee_roasting.csv`` and verified against ``data/MANIFEST.sha256``;
+- :func:`make_coffee_roasting`: the generator behind that file, for more or other samples;
+- :func:`rare_disease`: a screening task with a rare positive class (default 0.5%).
+
+Files in ``data/`` are regenerated with ``make data`` (``python -m helpers.data --regenerate``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+__all__ = [
+    "DATA_DIR", "Split", "digits_split", "make_coffee_roasting", "coffee_roasting",
+    "rare_disease", "load_data_file", "verify_data_files", "write_manifest",
+]
+
+DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+MANIFEST = "MANIFEST.sha256"
+REGENERATE = "make data   (or: python -m helpers.data --regenerate)"
+
+
+def _check_seed(seed) -> int:
+    if isinstance(seed, bool) or not isinstance(seed, int | np.integer):
+        raise TypeError(f"seed must be an integer, got {seed!r}.")
+    if seed < 0:
+        raise ValueError(f"seed must be non-negative, got {seed}.")
+    return int(seed)
+
+
+def _check_fraction(value, name: str) -> float:
+    if not (isinstance(value, int | float) and 0 < value < 1):
+        raise ValueError(f"{name} must be a fraction strictly between 0 and 1, got {value!r}.")
+    return float(value)
+
+
+# --------------------------------------------------------------------------- digits
+
+
+@dataclass(frozen=True)
+class Split:
+    """Train / cross-validation / test arrays. ``x_*`` are float32, ``y_*`` int64 class indices."""
+
+    x_train: np.ndarray
+    y_train: np.ndarray
+    x_cv: np.ndarray
+    y_cv: np.ndarray
+    x_test: np.ndarray
+    y_test: np.ndarray
+
+    def sizes(self) -> dict:
+        return {"train": len(self.y_train), "cv": len(self.y_cv), "test": len(self.y_test)}
+
+
+def digits_split(seed: int = 42, cv_fraction: float = 0.2, test_fraction: float = 0.2,
+                 images: bool = False) -> Split:
+    """scikit-learn's 8x8 handwritten digits, split into train / cv / test, stratified by class.
+
+    Pixels are scaled from 0..16 to 0..1. ``images=False`` gives flat vectors ``(m, 64)``;
+    ``images=True`` gives ``(m, 8, 8, 1)`` for convolutional layers. The split depends only on
+    ``seed``, so every lesson that asks for the same seed sees the same examples.
+    """
+    from sklearn.datasets import load_digits
+    from sklearn.model_selection import train_test_split
+
+    seed = _check_seed(seed)
+    cv_fraction = _check_fraction(cv_fraction, "cv_fraction")
+    test_fraction = _check_fraction(test_fraction, "test_fraction")
+    if cv_fraction + test_fraction >= 1:
+        raise ValueError(f"cv_fraction + test_fraction must leave data to train on, got "
+                         f"{cv_fraction} + {test_fraction}.")
+    digits = load_digits()  # bundled with scikit-learn: no download
+    x = (digits.data / 16.0).astype(np.float32)
+    y = digits.target.astype(np.int64)
+    x_rest, x_test, y_rest, y_test = train_test_split(
+        x, y, test_size=test_fraction, stratify=y, random_state=seed)
+    x_train, x_cv, y_train, y_cv = train_test_split(
+        x_rest, y_rest, test_size=cv_fraction / (1 - test_fraction), stratify=y_rest,
+        random_state=seed)
+    if images:
+        x_train, x_cv, x_test = (a.reshape(-1, 8, 8, 1) for a in (x_train, x_cv, x_test))
+    return Split(x_train, y_train, x_cv, y_cv, x_test, y_test)
+
+
+# --------------------------------------------------------------------------- coffee roasting
+
+COFFEE_FILE = "coffee_roasting.csv"
+
+
+def make_coffee_roasting(n: int = 200, seed: int = 2):
+    """Generate the coffee-roasting task: ``X[:, 0]`` temperature (deg C), ``X[:, 1]`` duration (min).
+
+    A roast is good (``y = 1``) when the temperature is in (175, 260), the duration in (12, 15),
+    and the two together are not too much (duration <= 21 - 3/85 * temperature: hotter roasts
+    must be shorter). That region is a triangle-like patch a single neuron cannot carve out,
+    but a small network can.
+    """
+    seed = _check_seed(seed)
+    if not isinstance(n, int | np.integer) or n < 1:
+        raise ValueError(f"n must be a positive integer, got {n!r}.")
+    rng = np.random.default_rng(seed)
+    temperature = rng.uniform(150.0, 285.0, n)
+    duration = rng.uniform(11.5, 15.5, n)
+    good = ((temperature > 175) & (temperature < 260) & (duration > 12) & (duration < 15)
+            & (duration <= -3 / (260 - 175) * temperature + 21))
+    X = np.column_stack([temperature, duration]).round(2)
+    return X, good.astype(np.int64)
+
+
+def coffee_roasting():
+    """The shipped coffee-roasting data set: ``X`` of shape (200, 2) and labels ``y`` of shape (200,).
+
+    Read from ``data/coffee_roasting.csv`` after checking its SHA-256 against the manifest.
+    """
+    text = load_data_file(COFFEE_FILE).decode("utf-8")
+    table = np.loadtxt(io.StringIO(text), delimiter=",", skiprows=1)
+    return table[:, :2], table[:, 2].astype(np.int64)
+
+
+def _coffee_csv() -> bytes:
+    X, y = make_coffee_roasting()
+    lines = ["temperature_c,duration_min,good_roast"]
+    lines += [f"{t:.2f},{d:.2f},{label}" for (t, d), label in zip(X, y, strict=True)]
+    return ("\n".join(lines) + "\n").encode("utf-8")
+
+
+#: every shipped file and the function that makes its bytes (used by ``make data``)
+GENERATORS = {COFFEE_FILE: _coffee_csv}
+
+
+# --------------------------------------------------------------------------- rare disease
+
+
+def rare_disease(n: int = 20_000, prevalence: float = 0.005, separation: float = 1.5,
+                 seed: int = 42):
+    """A screening task with a rare positive class.
+
+    Exactly ``round(n * prevalence)`` patients are ill (``y = 1``), so "always healthy" scores an
+    accuracy of exactly ``1 - prevalence``. Each patient has 5 features: 3 lab values whose mean
+    shifts by ``separation`` standard deviations for ill patients (informative, but overlapping),
+    and 2 that carry no signal. Rows are shuffled. Returns ``X`` (n, 5) float32 and ``y`` (n,) int64.
+    """
+    seed = _check_seed(seed)
+    prevalence = _check_fraction(prevalence, "prevalence")
+    if not isinstance(n, int | np.integer) or n < 2:
+        raise ValueError(f"n must be an integer >= 2, got {n!r}.")
+    n_pos = int(round(n * prevalence))
+    if n_pos < 1:
+        raise ValueError(f"n * prevalence = {n * prevalence:.3g} rounds to no ill patients; "
+                         "raise n or prevalence.")
+    rng = np.random.default_rng(seed)
+    y = np.zeros(n, dtype=np.int64)
+    y[:n_pos] = 1
+    X = rng.normal(size=(n, 5))
+    X[:, :3] += separation * y[:, None]
+    order = rng.permutation(n)
+    return X[order].astype(np.float32), y[order]
+
+
+# --------------------------------------------------------------------------- shipped files
+
+
+def _sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _read_manifest(data_dir: Path) -> dict[str, str]:
+    path = data_dir / MANIFEST
+    if not path.exists():
+        raise FileNotFoundError(f"{path} is missing; regenerate it with: {REGENERATE}")
+    entries = {}
+    for line in path.read_text().splitlines():
+        if line.strip() and not line.startswith("#"):
+            digest, name = line.split(maxsplit=1)
+            entries[name.strip()] = digest
+    return entries
+
+
+def load_data_file(name: str, data_dir: Path | None = None) -> bytes:
+    """Read a file shipped in ``data/`` and verify its checksum against the manifest.
+
+    Raises ``FileNotFoundError`` or ``ValueError`` naming the file and the command that
+    regenerates it when the file is missing, unlisted or altered.
+    """
+    data_dir = Path(data_dir) if data_dir is not None else DATA_DIR
+    manifest = _read_manifest(data_dir)
+    if name not in manifest:
+        raise ValueError(f"data/{name} is not listed in data/{MANIFEST}; shipped files must be. "
+                         f"Known files: {sorted(manifest)}.")
+    path = data_dir / name
+    if not path.exists():
+        raise FileNotFoundError(f"data/{name} is missing; regenerate it with: {REGENERATE}")
+    data = path.read_bytes()
+    if _sha256(data) != manifest[name]:
+        raise ValueError(f"data/{name} does not match its checksum in data/{MANIFEST} (the file was "
+                         f"altered or is stale); regenerate it with: {REGENERATE}")
+    return data
+
+
+def verify_data_files(data_dir: Path | None = None) -> list[str]:
+    """Check every file of the manifest, and that every file in ``data/`` is listed. Returns names."""
+    data_dir = Path(data_dir) if data_dir is not None else DATA_DIR
+    manifest = _read_manifest(data_dir)
+    on_disk = {p.name for p in data_dir.iterdir() if p.is_file() and p.name != MANIFEST
+               and not p.name.startswith(".") and p.suffix != ".md"}
+    unlisted = on_disk - set(manifest)
+    if unlisted:
+        raise ValueError(f"files in data/ not listed in data/{MANIFEST}: {sorted(unlisted)}")
+    for name in manifest:
+        load_data_file(name, data_dir)
+    return sorted(manifest)
+
+
+def write_manifest(data_dir: Path | None = None) -> None:
+    """Regenerate every shipped file from its generator and rewrite the manifest."""
+    data_dir = Path(data_dir) if data_dir is not None else DATA_DIR
+    data_dir.mkdir(exist_ok=True)
+    lines = ["# sha256  file    (regenerate: make data)"]
+    for name, make in sorted(GENERATORS.items()):
+        data = make()
+        (data_dir / name).write_bytes(data)
+        lines.append(f"{_sha256(data)}  {name}")
+    (data_dir / MANIFEST).write_text("\n".join(lines) + "\n")
+
+
+if __name__ == "__main__":
+    if "--regenerate" in sys.argv:
+        write_manifest()
+        print(f"wrote {sorted(GENERATORS)} and {MANIFEST} in {DATA_DIR}")
+    else:
+        print(f"verified: {verify_data_files()}")

@@ -1,0 +1,104 @@
+"""The few plots that more than one lesson draws. Each returns the matplotlib Axes it drew on."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+
+import numpy as np
+
+__all__ = ["plot_curves", "plot_decision_boundary", "show_images"]
+
+
+def _axes(ax):
+    import matplotlib.pyplot as plt
+
+    return ax if ax is not None else plt.subplots()[1]
+
+
+def plot_curves(curves: Mapping[str, object], *, ax=None, xlabel: str = "epoch",
+                ylabel: str = "loss", logy: bool = False, title: str | None = None):
+    """Plot named 1-D series (e.g. ``{"train": history.history["loss"], ...}``) against their index.
+
+    A Keras ``History`` object is accepted as a value too: each of its metrics becomes a line.
+    """
+    if not isinstance(curves, Mapping) or not curves:
+        raise ValueError("plot_curves needs a non-empty dict of name -> sequence of values.")
+    ax = _axes(ax)
+    for name, values in curves.items():
+        if hasattr(values, "history"):  # a keras History
+            for metric, series in values.history.items():
+                ax.plot(np.arange(1, len(series) + 1), series, label=f"{name} {metric}")
+            continue
+        values = np.asarray(values, dtype=float)
+        if values.ndim != 1:
+            raise ValueError(f"curve {name!r} must be 1-D, got shape {values.shape}.")
+        ax.plot(np.arange(1, len(values) + 1), values, label=str(name))
+    if logy:
+        ax.set_yscale("log")
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    if title:
+        ax.set_title(title)
+    ax.legend()
+    return ax
+
+
+def plot_decision_boundary(predict: Callable, X, y, *, ax=None, threshold: float = 0.5,
+                           resolution: int = 200, labels=("0", "1"), feature_names=("x1", "x2")):
+    """Shade where ``predict(points) >= threshold`` over the range of 2-D data ``X``; scatter ``X`` by ``y``.
+
+    ``predict`` takes an array of shape (k, 2) and returns k probabilities (any shape that flattens to k).
+    """
+    X = np.asarray(X, dtype=float)
+    y = np.asarray(y).reshape(-1)
+    if X.ndim != 2 or X.shape[1] != 2:
+        raise ValueError(f"plot_decision_boundary draws 2-D inputs: X must be (m, 2), got {X.shape}.")
+    if len(y) != len(X):
+        raise ValueError(f"X has {len(X)} rows but y has {len(y)} labels.")
+    ax = _axes(ax)
+    pad = 0.05 * (X.max(axis=0) - X.min(axis=0))
+    lo, hi = X.min(axis=0) - pad, X.max(axis=0) + pad
+    g0, g1 = np.meshgrid(np.linspace(lo[0], hi[0], resolution), np.linspace(lo[1], hi[1], resolution))
+    grid = np.column_stack([g0.ravel(), g1.ravel()])
+    p = np.asarray(predict(grid), dtype=float).reshape(-1)
+    if p.size != grid.shape[0]:
+        raise ValueError(f"predict returned {p.size} values for {grid.shape[0]} points.")
+    ax.contourf(g0, g1, p.reshape(g0.shape), levels=[-np.inf, threshold, np.inf],
+                colors=["#dbe9f6", "#fde0c5"], alpha=0.8)
+    ax.contour(g0, g1, p.reshape(g0.shape), levels=[threshold], colors="k", linewidths=1)
+    for cls, marker, color in ((0, "o", "tab:blue"), (1, "x", "tab:red")):
+        sel = y == cls
+        ax.scatter(X[sel, 0], X[sel, 1], marker=marker, c=color, s=18, label=labels[cls])
+    ax.set_xlabel(feature_names[0])
+    ax.set_ylabel(feature_names[1])
+    ax.legend(loc="best")
+    return ax
+
+
+def show_images(images, titles=None, *, ncols: int = 10, size: float = 1.0, cmap: str = "gray_r"):
+    """Show a grid of 2-D images (or (h, w, 1) images; flat 64-vectors are reshaped to 8x8)."""
+    import matplotlib.pyplot as plt
+
+    images = np.asarray(images, dtype=float)
+    if images.ndim == 2 and images.shape[1] == 64:
+        images = images.reshape(-1, 8, 8)
+    if images.ndim == 4 and images.shape[-1] == 1:
+        images = images[..., 0]
+    if images.ndim != 3:
+        raise ValueError(f"show_images needs a stack of 2-D images (n, h, w), got shape {images.shape}.")
+    n = len(images)
+    if n == 0:
+        raise ValueError("show_images got no images.")
+    if titles is not None and len(titles) != n:
+        raise ValueError(f"{n} images but {len(titles)} titles.")
+    ncols = max(1, min(ncols, n))
+    nrows = int(np.ceil(n / ncols))
+    fig, axes = plt.subplots(nrows, ncols, figsize=(size * ncols, size * nrows * 1.15), squeeze=False)
+    for i, ax in enumerate(axes.flat):
+        ax.axis("off")
+        if i < n:
+            ax.imshow(images[i], cmap=cmap)
+            if titles is not None:
+                ax.set_title(str(titles[i]), fontsize=8)
+    fig.tight_layout()
+    return axes
