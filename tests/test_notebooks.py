@@ -85,8 +85,8 @@ def test_one_parameters_cell_with_seed_and_only_assignments(path):
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=ids)
 def test_papermill_can_inject_parameters(path):
-    from papermill.parameterize import parameterize_notebook
     import nbformat
+    from papermill.parameterize import parameterize_notebook
 
     nb = nbformat.read(path, as_version=4)
     injected = parameterize_notebook(nb, {"seed": 7}, kernel_name="python3", language="python")
