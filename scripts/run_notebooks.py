@@ -74,12 +74,21 @@ def key_lines(nb) -> list[str]:
     return lines
 
 
+def inject_parameters(nb, params: dict):
+    """Papermill's own injection (a cell tagged ``injected-parameters`` after ``parameters``)."""
+    from papermill.parameterize import parameterize_notebook
+
+    # papermill expects the fields its own loader adds: tags on every cell, a papermill section
+    for cell in nb.cells:
+        cell.metadata.setdefault("tags", [])
+    nb.metadata.setdefault("papermill", {})
+    return parameterize_notebook(nb, params, kernel_name="python3", language="python")
+
+
 def execute(path: Path, params: dict, timeout: int):
     nb = nbformat.read(path, as_version=4)
     if params:
-        from papermill.parameterize import parameterize_notebook
-
-        nb = parameterize_notebook(nb, params, kernel_name="python3", language="python")
+        nb = inject_parameters(nb, params)
     client = NotebookClient(nb, timeout=timeout, kernel_name="python3", record_timing=False,
                             resources={"metadata": {"path": str(path.parent)}})
     start = time.perf_counter()
