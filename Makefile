@@ -13,6 +13,7 @@ export TF_ENABLE_ONEDNN_OPTS  := 0
 export TF_NUM_INTRAOP_THREADS := 2
 export TF_NUM_INTEROP_THREADS := 2
 export PYTHONHASHSEED         := 0
+export OPENBLAS_NUM_THREADS   := 1
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
 
 .PHONY: help venv lab run test unit notebooks bench seeds lint data clean

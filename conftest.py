@@ -10,7 +10,7 @@ from helpers.offline import block_network, kernel_ipython_dir
 # The same numerical environment the committed outputs were made with (see Makefile).
 for _key, _value in {"TF_CPP_MIN_LOG_LEVEL": "3", "TF_ENABLE_ONEDNN_OPTS": "0",
                      "TF_NUM_INTRAOP_THREADS": "2", "TF_NUM_INTEROP_THREADS": "2",
-                     "PYTHONHASHSEED": "0", "MPLBACKEND": "Agg"}.items():
+                     "PYTHONHASHSEED": "0", "OPENBLAS_NUM_THREADS": "1"}.items():
     os.environ.setdefault(_key, _value)
 
 # Kernels started by nbval inherit this: their IPython start-up file installs the offline guard.

@@ -40,8 +40,8 @@ def _configure_environment(threads: int) -> None:
     os.environ.setdefault("TF_NUM_INTEROP_THREADS", str(threads))
 
 
-def setup(seed: int = 42, *, threads: int = DEFAULT_THREADS, quiet: bool = False,
-          use_keras: bool = True) -> dict:
+def setup(seed: int = 42, *, threads: int = DEFAULT_THREADS, blas_threads: int = 1,
+          quiet: bool = False, use_keras: bool = True) -> dict:
     """Prepare a lesson: seed every random generator, quiet TensorFlow, set the plot style.
 
     Call it once, right after the parameters cell::
@@ -55,6 +55,8 @@ def setup(seed: int = 42, *, threads: int = DEFAULT_THREADS, quiet: bool = False
     - pins TensorFlow's thread counts (results are bit-identical run to run only for a fixed count)
       and hides its C++ log lines; both must happen before TensorFlow is imported, so a warning is
       printed if it already was with other settings;
+    - limits NumPy's BLAS to ``blas_threads`` threads (1): the lessons' matrices are small, and on a
+      busy 2-core machine a second BLAS thread makes small products tens of times slower;
     - sets one matplotlib style for every lesson;
     - prints (unless ``quiet``) and returns the versions that matter for reproducing results.
 
@@ -75,6 +77,7 @@ def setup(seed: int = 42, *, threads: int = DEFAULT_THREADS, quiet: bool = False
 
     random.seed(seed)
     np.random.seed(seed)
+    _limit_blas_threads(blas_threads)
     if use_keras:
         import keras
 
@@ -88,6 +91,14 @@ def setup(seed: int = 42, *, threads: int = DEFAULT_THREADS, quiet: bool = False
     if not quiet:
         print(" | ".join(f"{k} {v}" for k, v in info.items()))
     return info
+
+
+def _limit_blas_threads(blas_threads: int) -> None:
+    try:
+        from threadpoolctl import threadpool_limits
+    except ImportError:  # threadpoolctl comes with scikit-learn; without it, leave BLAS alone
+        return
+    threadpool_limits(limits=blas_threads, user_api="blas")
 
 
 def _np_integer_types():

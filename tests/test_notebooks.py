@@ -86,6 +86,7 @@ def test_one_parameters_cell_with_seed_and_only_assignments(path):
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=ids)
 def test_papermill_can_inject_parameters(path):
     import nbformat
+
     from scripts.run_notebooks import inject_parameters
 
     injected = inject_parameters(nbformat.read(path, as_version=4), {"seed": 7})
