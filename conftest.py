@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
 import tempfile
 
 from helpers.offline import block_network, kernel_ipython_dir
@@ -14,7 +16,9 @@ for _key, _value in {"TF_CPP_MIN_LOG_LEVEL": "3", "TF_ENABLE_ONEDNN_OPTS": "0",
     os.environ.setdefault(_key, _value)
 
 # Kernels started by nbval inherit this: their IPython start-up file installs the offline guard.
-os.environ["IPYTHONDIR"] = kernel_ipython_dir(tempfile.mkdtemp(prefix="ipython-offline-"))
+_ipython_dir = tempfile.mkdtemp(prefix="ipython-offline-")
+atexit.register(shutil.rmtree, _ipython_dir, ignore_errors=True)
+os.environ["IPYTHONDIR"] = kernel_ipython_dir(_ipython_dir)
 block_network()
 
 

@@ -134,7 +134,8 @@ def main(argv=None) -> int:
     if args.in_place and params:
         parser.error("--in-place saves the committed outputs: run it without -p.")
 
-    os.environ["IPYTHONDIR"] = kernel_ipython_dir(tempfile.mkdtemp(prefix="ipython-offline-"))
+    ipython_dir = tempfile.TemporaryDirectory(prefix="ipython-offline-")
+    os.environ["IPYTHONDIR"] = kernel_ipython_dir(ipython_dir.name)
     rows, failures = [], 0
     for path in notebooks:
         print(f"running {path} ...", flush=True)
