@@ -1,0 +1,296 @@
+"""A two-layer network whose gradient is computed by hand-written backpropagation.
+
+Lesson 06 builds this backward pass in the open, cell by cell; later lessons (and the tests) use
+this version. It follows ``two_layer_net.py`` of "Deep Learning from Scratch" (Saito, ch. 4-5) but
+with Keras's conventions, so its numbers can be compared with a Keras model weight for weight:
+
+- inputs ``X`` have shape ``(m, n_in)``, one row per example;
+- ``W1`` is ``(n_in, n_hidden)``, ``b1`` ``(n_hidden,)``, ``W2`` ``(n_hidden, n_out)``, ``b2`` ``(n_out,)``;
+  ``net.keras_weights()`` is the list ``model.set_weights`` expects for
+  ``Sequential([Input((n_in,)), Dense(n_hidden, activation), Dense(n_out)])``;
+- the output layer is softmax and the loss is the mean cross-entropy over the batch, computed from
+  the logits (log-softmax) so that it is exact: no ``1e-7`` guard, whose bias would show up in a
+  gradient check at the 1e-6 level;
+- labels ``t`` are class indices ``(m,)`` or one-hot ``(m, n_out)``.
+
+Example::
+
+    net = TwoLayerNet(64, 16, 10, seed=0)
+    grads = net.gradient(X, t)            # backprop: one forward and one backward pass
+    approx = net.numerical_gradient(X, t) # 2 forward passes per parameter
+"""
+
+from __future__ import annotations
+
+import numbers
+from collections.abc import Mapping
+
+import numpy as np
+
+from .numpy_nn import numerical_gradient as _numerical_gradient
+from .numpy_nn import sigmoid as _sigmoid
+from .numpy_nn import softmax as _softmax
+
+__all__ = ["TwoLayerNet", "PARAM_NAMES", "HIDDEN_ACTIVATIONS", "relative_error"]
+
+#: the parameters, in Keras's ``get_weights()`` order
+PARAM_NAMES = ("W1", "b1", "W2", "b2")
+
+
+def _sigmoid_backward(dA, Z, A):
+    return dA * A * (1.0 - A)  # sigma'(z) = sigma(z) (1 - sigma(z))
+
+
+def _relu_backward(dA, Z, A):
+    return dA * (Z > 0)  # 1 where the unit is on, 0 where it is off (0 at z = 0, like TensorFlow)
+
+
+def _tanh_backward(dA, Z, A):
+    return dA * (1.0 - A * A)  # tanh'(z) = 1 - tanh(z)^2
+
+
+#: hidden activation name -> (forward function, backward rule dZ = f(dA, Z, A))
+HIDDEN_ACTIVATIONS = {
+    "sigmoid": (_sigmoid, _sigmoid_backward),
+    "relu": (lambda z: np.maximum(0.0, z), _relu_backward),
+    "tanh": (np.tanh, _tanh_backward),
+}
+
+
+def relative_error(a, b) -> float:
+    """``||a - b|| / (||a|| + ||b||)`` over all entries; ``a``/``b`` may be arrays or dicts of arrays.
+
+    0 for identical gradients, 1 for opposite ones; about 1e-7 or below means "agree" for float64
+    central differences. Two all-zero inputs give 0.
+    """
+    if isinstance(a, Mapping) or isinstance(b, Mapping):
+        if not (isinstance(a, Mapping) and isinstance(b, Mapping)) or set(a) != set(b):
+            raise ValueError("relative_error: give two arrays or two dicts with the same keys, got "
+                             f"{type(a).__name__} and {type(b).__name__}.")
+        keys = sorted(a)
+        a = np.concatenate([np.ravel(np.asarray(a[k], dtype=float)) for k in keys])
+        b = np.concatenate([np.ravel(np.asarray(b[k], dtype=float)) for k in keys])
+    a = np.asarray(a, dtype=float)
+    b = np.asarray(b, dtype=float)
+    if a.shape != b.shape:
+        raise ValueError(f"relative_error: shapes differ, {a.shape} and {b.shape}.")
+    denom = np.linalg.norm(a) + np.linalg.norm(b)
+    return 0.0 if denom == 0 else float(np.linalg.norm(a - b) / denom)
+
+
+def _check_size(value, name: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 1:
+        raise ValueError(f"{name} must be a positive integer, got {value!r}.")
+    return int(value)
+
+
+class TwoLayerNet:
+    """Dense(n_hidden, activation) -> Dense(n_out) -> softmax, trained with cross-entropy.
+
+    Parameters
+    ----------
+    n_in, n_hidden, n_out : sizes of the input, the hidden layer and the output (classes, >= 2).
+    hidden_activation : ``"sigmoid"`` (default, as in DLFS), ``"relu"`` or ``"tanh"``.
+    weight_init_std : standard deviation of the normal initial weights (biases start at 0).
+    seed : seed of the generator that draws the initial weights.
+    params : optional dict ``{"W1", "b1", "W2", "b2"}`` of arrays to start from instead (copied,
+        float64), e.g. ``dict(zip(PARAM_NAMES, model.get_weights()))`` from a Keras model.
+
+    Attributes
+    ----------
+    params : dict of float64 arrays, Keras layout.
+    forward_passes : how many times :meth:`forward` ran (a numerical gradient costs ``2 * n_params``).
+    """
+
+    def __init__(self, n_in: int, n_hidden: int, n_out: int, hidden_activation: str = "sigmoid",
+                 weight_init_std: float = 0.1, seed: int = 0, params: Mapping | None = None):
+        self.n_in = _check_size(n_in, "n_in")
+        self.n_hidden = _check_size(n_hidden, "n_hidden")
+        self.n_out = _check_size(n_out, "n_out")
+        if self.n_out < 2:
+            raise ValueError(f"n_out must be at least 2 classes for a softmax output, got {n_out}.")
+        if hidden_activation not in HIDDEN_ACTIVATIONS:
+            raise ValueError(f"hidden_activation must be one of {sorted(HIDDEN_ACTIVATIONS)}, "
+                             f"got {hidden_activation!r}.")
+        self.hidden_activation = hidden_activation
+        self._g, self._g_backward = HIDDEN_ACTIVATIONS[hidden_activation]
+        self.forward_passes = 0
+        self._cache: dict | None = None
+        if params is not None:
+            self.params = self._check_params(params)
+            return
+        if not (isinstance(weight_init_std, numbers.Real) and np.isfinite(weight_init_std)
+                and weight_init_std > 0):
+            raise ValueError(f"weight_init_std must be a positive number, got {weight_init_std!r}.")
+        if isinstance(seed, bool) or not isinstance(seed, numbers.Integral) or seed < 0:
+            raise ValueError(f"seed must be a non-negative integer, got {seed!r}.")
+        rng = np.random.default_rng(int(seed))
+        self.params = {
+            "W1": weight_init_std * rng.standard_normal((self.n_in, self.n_hidden)),
+            "b1": np.zeros(self.n_hidden),
+            "W2": weight_init_std * rng.standard_normal((self.n_hidden, self.n_out)),
+            "b2": np.zeros(self.n_out),
+        }
+
+    # ------------------------------------------------------------------ parameters
+
+    def shapes(self) -> dict:
+        """The shape each parameter must have."""
+        return {"W1": (self.n_in, self.n_hidden), "b1": (self.n_hidden,),
+                "W2": (self.n_hidden, self.n_out), "b2": (self.n_out,)}
+
+    def _check_params(self, params) -> dict:
+        if not isinstance(params, Mapping):
+            raise TypeError(f"params must be a dict of arrays {PARAM_NAMES}, got "
+                            f"{type(params).__name__}; from a Keras model use "
+                            "dict(zip(PARAM_NAMES, model.get_weights())).")
+        if set(params) != set(PARAM_NAMES):
+            raise ValueError(f"params must have exactly the keys {PARAM_NAMES}, got {sorted(params)}.")
+        out = {}
+        for name, shape in self.shapes().items():
+            arr = np.asarray(params[name])
+            if not np.issubdtype(arr.dtype, np.number) or np.iscomplexobj(arr):
+                raise TypeError(f"params[{name!r}] must be real numbers, got dtype {arr.dtype}.")
+            if arr.shape != shape:
+                hint = " (transposed? Keras's layout is (n_in, n_units))" \
+                    if arr.shape == shape[::-1] else ""
+                raise ValueError(f"params[{name!r}] must have shape {shape}, got {arr.shape}{hint}.")
+            arr = np.array(arr, dtype=np.float64)  # a copy: training never edits the caller's arrays
+            if not np.all(np.isfinite(arr)):
+                raise ValueError(f"params[{name!r}] contains NaN or infinite values.")
+            out[name] = arr
+        return out
+
+    @property
+    def n_params(self) -> int:
+        """Total number of weights and biases."""
+        return int(sum(p.size for p in self.params.values()))
+
+    def keras_weights(self) -> list:
+        """``[W1, b1, W2, b2]``: what ``model.set_weights`` takes for the matching Keras model."""
+        return [self.params[k].copy() for k in PARAM_NAMES]
+
+    # ------------------------------------------------------------------ inputs
+
+    def _check_X(self, X) -> np.ndarray:
+        X = np.asarray(X)
+        if X.dtype == object or not np.issubdtype(X.dtype, np.number) or np.iscomplexobj(X):
+            raise TypeError(f"X must be a numeric array, got dtype {X.dtype}.")
+        if X.ndim != 2 or X.shape[1] != self.n_in:
+            raise ValueError(f"X must have shape (m, {self.n_in}), got {X.shape}"
+                             + ("; for one example use X[None, :]." if X.shape == (self.n_in,) else "."))
+        if X.shape[0] == 0:
+            raise ValueError("X holds no examples.")
+        X = X.astype(np.float64, copy=False)
+        if not np.all(np.isfinite(X)):
+            raise ValueError("X contains NaN or infinite values.")
+        return X
+
+    def _check_t(self, t, m: int) -> np.ndarray:
+        """Labels as class indices of shape (m,)."""
+        t = np.asarray(t)
+        if t.shape == (m, self.n_out):  # one-hot
+            if not (np.all((t == 0) | (t == 1)) and np.all(t.sum(axis=1) == 1)):
+                raise ValueError("one-hot labels t must hold exactly one 1 per row and 0 elsewhere.")
+            return t.argmax(axis=1)
+        if t.shape != (m,):
+            raise ValueError(f"t must be class indices of shape ({m},) or one-hot of shape "
+                             f"({m}, {self.n_out}), got {t.shape}.")
+        if not np.issubdtype(t.dtype, np.integer):
+            if np.issubdtype(t.dtype, np.floating) and np.all(np.isfinite(t)) \
+                    and np.all(t == np.round(t)):
+                t = t.astype(np.int64)
+            else:
+                raise TypeError(f"class-index labels t must be integers, got dtype {t.dtype}.")
+        if np.any(t < 0) or np.any(t >= self.n_out):
+            raise ValueError(f"class indices must be in [0, {self.n_out - 1}], got values from "
+                             f"{t.min()} to {t.max()}.")
+        return t
+
+    # ------------------------------------------------------------------ forward and loss
+
+    def forward(self, X) -> np.ndarray:
+        """Class probabilities ``(m, n_out)``; keeps ``Z1, A1, Z2, Y`` for the backward pass."""
+        X = self._check_X(X)
+        p = self.params
+        Z1 = X @ p["W1"] + p["b1"]
+        A1 = self._g(Z1)
+        Z2 = A1 @ p["W2"] + p["b2"]
+        Y = _softmax(Z2)
+        self._cache = {"X": X, "Z1": Z1, "A1": A1, "Z2": Z2, "Y": Y}
+        self.forward_passes += 1
+        return Y
+
+    predict = forward
+
+    def loss(self, X, t) -> float:
+        """Mean cross-entropy ``-mean(log softmax(Z2)[i, t_i])``, computed from the logits (exact)."""
+        self.forward(X)
+        t = self._check_t(t, self._cache["X"].shape[0])
+        Z2 = self._cache["Z2"]
+        shifted = Z2 - Z2.max(axis=1, keepdims=True)
+        log_probs = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
+        return float(-log_probs[np.arange(len(t)), t].mean())
+
+    def accuracy(self, X, t) -> float:
+        """Fraction of examples whose most probable class is the label."""
+        Y = self.forward(X)
+        t = self._check_t(t, Y.shape[0])
+        return float(np.mean(Y.argmax(axis=1) == t))
+
+    # ------------------------------------------------------------------ gradients
+
+    def gradient(self, X, t) -> dict:
+        """Backpropagation: the loss's gradient for every parameter (one forward, one backward pass).
+
+        Chain rule from the loss back to the input, reusing the forward pass's values::
+
+            dZ2 = (Y - T) / m                  # softmax + mean cross-entropy together
+            dW2 = A1.T @ dZ2 ;  db2 = sum(dZ2, axis=0)
+            dA1 = dZ2 @ W2.T
+            dZ1 = dA1 * g'(Z1)                 # g = the hidden activation
+            dW1 = X.T @ dZ1 ;   db1 = sum(dZ1, axis=0)
+        """
+        Y = self.forward(X)
+        c = self._cache
+        m = Y.shape[0]
+        t = self._check_t(t, m)
+        dZ2 = Y.copy()
+        dZ2[np.arange(m), t] -= 1.0
+        dZ2 /= m
+        grads = {"W2": c["A1"].T @ dZ2, "b2": dZ2.sum(axis=0)}
+        dA1 = dZ2 @ self.params["W2"].T
+        dZ1 = self._g_backward(dA1, c["Z1"], c["A1"])
+        grads["W1"] = c["X"].T @ dZ1
+        grads["b1"] = dZ1.sum(axis=0)
+        return {k: grads[k] for k in PARAM_NAMES}
+
+    def numerical_gradient(self, X, t, h: float = 1e-4) -> dict:
+        """Central differences, one parameter at a time: ``2 * n_params`` forward passes."""
+        X = self._check_X(X)
+        t = self._check_t(t, X.shape[0])
+        if not (isinstance(h, numbers.Real) and 0 < h < 1):
+            raise ValueError(f"h must be a small positive step such as 1e-4, got {h!r}.")
+
+        def f(_):  # numerical_gradient perturbs self.params[name] in place; the loss reads it
+            return self.loss(X, t)
+
+        return {name: _numerical_gradient(f, self.params[name], h=h) for name in PARAM_NAMES}
+
+    def step(self, grads: Mapping, learning_rate: float) -> None:
+        """One gradient-descent update in place: ``p <- p - learning_rate * grads[p]``."""
+        if not (isinstance(learning_rate, numbers.Real) and np.isfinite(learning_rate)
+                and learning_rate > 0):
+            raise ValueError(f"learning_rate must be a positive number, got {learning_rate!r}.")
+        if not isinstance(grads, Mapping) or set(grads) != set(PARAM_NAMES):
+            raise ValueError(f"grads must be a dict with the keys {PARAM_NAMES}.")
+        for name in PARAM_NAMES:
+            g = np.asarray(grads[name], dtype=float)
+            if g.shape != self.params[name].shape:
+                raise ValueError(f"grads[{name!r}] has shape {g.shape}, expected "
+                                 f"{self.params[name].shape}.")
+            self.params[name] -= learning_rate * g
+
+    def __repr__(self) -> str:
+        return (f"TwoLayerNet({self.n_in}, {self.n_hidden}, {self.n_out}, "
+                f"hidden_activation={self.hidden_activation!r}; {self.n_params} parameters)")
