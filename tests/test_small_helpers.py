@@ -58,6 +58,9 @@ def test_check_function_verdicts(capsys):
 
 def test_best_time_and_over_seeds():
     assert experiments.best_time(sum, [1, 2], repeat=2) >= 0
+    import time
+
+    assert experiments.best_time(sum, [1, 2], repeat=2, clock=time.process_time) >= 0
     with pytest.raises(ValueError):
         experiments.best_time(sum, [1], repeat=0)
     df = experiments.over_seeds(lambda s: {"double": 2 * s}, [1, 2])
