@@ -73,8 +73,10 @@ def test_one_parameters_cell_with_seed_and_only_assignments(path):
             f"the parameters cell holds assignments only, found {type(node).__name__}"
         assert not any(isinstance(n, ast.Call) for n in ast.walk(node)), \
             "parameters are plain values (no calls) so papermill can override them"
-        assert not any(isinstance(n, ast.Tuple) for n in ast.walk(node.value)), \
-            "use lists, not tuples, in the parameters cell: papermill passes a tuple as a string"
+        single_name = all(isinstance(t, ast.Name) for t in
+                          (node.targets if isinstance(node, ast.Assign) else [node.target]))
+        assert not (single_name and any(isinstance(n, ast.Tuple) for n in ast.walk(node.value))), \
+            "use lists, not tuples, as parameter values: papermill passes a tuple as a string"
         targets = node.targets if isinstance(node, ast.Assign) else [node.target]
         names |= {t.id for t in targets if isinstance(t, ast.Name)}
     assert "seed" in names, "the parameters cell sets `seed`"
