@@ -108,14 +108,15 @@ def _check_layer_params(W, b, n_in: int, where: str):
     b = _as_float_array(b, "b")
     if W.ndim != 2:
         raise ValueError(f"{where}: W must be 2-D with shape (n_in, n_units), got shape {W.shape}.")
-    if b.ndim != 1 or b.shape[0] != W.shape[1]:
-        raise ValueError(f"{where}: b must have shape ({W.shape[1]},) to match W {W.shape}, "
-                         f"got {b.shape}.")
+    # the input width first: a transposed W is the commonest mistake and gets its own hint
     if W.shape[0] != n_in:
         hint = " (W may be transposed: Keras's layout is (n_in, n_units))" \
             if W.shape[1] == n_in else ""
         raise ValueError(f"{where}: the input has {n_in} features but W has shape {W.shape}, "
                          f"which expects {W.shape[0]}{hint}.")
+    if b.ndim != 1 or b.shape[0] != W.shape[1]:
+        raise ValueError(f"{where}: b must have shape ({W.shape[1]},) to match W {W.shape}, "
+                         f"got {b.shape}.")
     return W, b
 
 

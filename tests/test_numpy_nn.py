@@ -88,6 +88,10 @@ def test_dense_names_the_shapes_when_they_do_not_fit(rng):
         nn.dense(rng.normal(size=(2, 4)), rng.normal(size=(4, 3)), np.zeros(2))
     with pytest.raises(ValueError, match="2-D"):
         nn.dense(rng.normal(size=(2, 4)), rng.normal(size=4), np.zeros(1))
+    # a transposed W with its (correct) bias: the hint still fires
+    W = rng.normal(size=(3, 5))
+    with pytest.raises(ValueError, match="transposed"):
+        nn.dense(rng.normal(size=(2, 3)), W.T, np.zeros(5))
 
 
 def test_dense_loop_wants_one_example(rng):
