@@ -87,6 +87,9 @@ def inject_parameters(nb, params: dict):
 
 def execute(path: Path, params: dict, timeout: int):
     nb = nbformat.read(path, as_version=4)
+    for cell in nb.cells:  # a failed run must not leave the saved outputs of later cells behind
+        if cell.cell_type == "code":
+            cell.outputs, cell.execution_count = [], None
     if params:
         nb = inject_parameters(nb, params)
     client = NotebookClient(nb, timeout=timeout, kernel_name="python3", record_timing=False,
