@@ -10,6 +10,8 @@ Each module does one thing (see README, "The helpers package"):
 - ``claims``       ``check_claim``: print the measurement behind a claim and assert it
 - ``checks``       exercise checks: run a learner's function on fresh inputs and say what is off
 - ``offline``      the guard that makes any non-loopback network connection fail
+- ``features``     hand-made image features (a HOG-like extractor; lesson 01)
+- ``backprop``     a two-layer network with hand-written backprop (lesson 06)
 
 Importing ``helpers`` is cheap: TensorFlow is imported only by ``setup`` (or by a module that needs it).
 """
