@@ -16,7 +16,7 @@ export PYTHONHASHSEED         := 0
 export OPENBLAS_NUM_THREADS   := 1
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
 
-.PHONY: help venv lab run test unit notebooks bench seeds lint data clean
+.PHONY: help venv lock lab run test unit notebooks bench seeds lint data clean
 
 help:
 	@echo "make run        set up, execute every lesson headlessly, write build/run_report.md"
@@ -30,13 +30,22 @@ help:
 
 venv: $(STAMP)
 
-$(STAMP): requirements.txt pyproject.toml
-	$(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -r requirements.txt
-	$(PY) -m pip install --quiet --no-deps --no-build-isolation -e .
-	$(PY) -m ipykernel install --sys-prefix --name python3 --display-name "Python 3 (nn-companion)" >/dev/null
+$(STAMP): requirements.lock pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 11) else 1)' 2>/dev/null || { \
+	  echo "error: this companion needs Python 3.11; PYTHON='$(PYTHON)' is" \
+	    "$$($(PYTHON) --version 2>&1 || echo 'not a working Python')."; \
+	  echo "  Install Python 3.11 and run again, or pass one: make $(MAKECMDGOALS) PYTHON=/path/to/python3.11"; \
+	  exit 1; }
+	$(PYTHON) -m venv --clear $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check $$(grep -E '^uv==' requirements.lock)
+	$(VENV)/bin/uv pip sync --quiet --python $(PY) requirements.lock
+	$(VENV)/bin/uv pip install --quiet --python $(PY) --no-deps -e .
+	$(PY) -m ipykernel install --sys-prefix --name python3 --display-name "Python 3 (ipykernel)" >/dev/null
 	@touch $(STAMP)
+
+# After editing requirements.txt: pin every package, transitive ones too, for every platform.
+lock: $(STAMP)
+	$(VENV)/bin/uv pip compile --quiet --universal --python-version 3.11 requirements.txt -o requirements.lock
 
 lab: $(STAMP)
 	$(VENV)/bin/jupyter lab notebooks/

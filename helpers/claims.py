@@ -19,23 +19,47 @@ import numpy as np
 __all__ = ["check_claim", "key_figure", "format_value"]
 
 
-def format_value(value) -> str:
-    """Four significant digits for floats; other values as ``repr``/``str``."""
+def format_value(value, digits: int = 4) -> str:
+    """``digits`` significant digits for floats (4 by default); other values as ``str``."""
     if isinstance(value, bool | np.bool_):
         return str(bool(value))
     if isinstance(value, numbers.Integral):
         return str(int(value))
     if isinstance(value, numbers.Real):
-        return f"{float(value):.4g}"
+        return f"{float(value):.{digits}g}"
     return str(value)
 
 
-def check_claim(number: int | str, statement: str, holds, **measured) -> None:
-    """Print the claim with its measurements; raise ``AssertionError`` if ``holds`` is false."""
+def _truth(holds) -> bool:
+    """A claim's condition as one bool; refuse what would be silently counted as holding."""
+    if isinstance(holds, str):
+        raise TypeError(f"check_claim needs a condition (a bool or a boolean array), got the string "
+                        f"{holds!r}; write the comparison itself, e.g. a < b.")
+    arr = np.asarray(holds)
+    if arr.size == 0:
+        raise ValueError("check_claim got an empty condition: nothing was measured. Check the "
+                         "experiment produced results.")
+    if arr.dtype.kind == "f" and np.any(np.isnan(arr)):
+        raise ValueError("check_claim got NaN as its condition: a measurement failed.")
+    if arr.dtype.kind not in "biuf":
+        raise TypeError(f"check_claim needs a boolean condition, got dtype {arr.dtype}.")
+    return bool(np.all(arr))
+
+
+def check_claim(number: int | str, statement: str, holds, *, digits: int = 4, **measured) -> None:
+    """Print the claim with its measurements; raise ``AssertionError`` if ``holds`` is false.
+
+    ``digits`` sets the significant digits shown for float measurements. In a cell that nbval
+    compares, show only what no CPU or thread count can move: round coarser than the spread
+    (``digits=2``), or pass exact counts and verdicts.
+    """
     if not isinstance(statement, str) or not statement.strip():
         raise ValueError("check_claim needs the claim's statement as a non-empty string.")
-    holds = bool(np.all(holds))
-    details = ", ".join(f"{k}={format_value(v)}" for k, v in measured.items())
+    holds = _truth(holds)
+    for key, value in measured.items():
+        if isinstance(value, numbers.Real) and not isinstance(value, bool) and np.isnan(value):
+            raise ValueError(f"check_claim: the measurement {key} is NaN; the experiment failed.")
+    details = ", ".join(f"{k}={format_value(v, digits)}" for k, v in measured.items())
     line = f"Claim {number} {'holds' if holds else 'FAILS'}: {statement}"
     if details:
         line += f" ({details})"
@@ -44,7 +68,7 @@ def check_claim(number: int | str, statement: str, holds, **measured) -> None:
     print(line)
 
 
-def key_figure(label: str, value, unit: str = "") -> None:
+def key_figure(label: str, value, unit: str = "", *, digits: int = 4) -> None:
     """Print ``Key figure: label = value`` (collected into ``make run``'s report)."""
-    line = f"Key figure: {label} = {format_value(value)}{(' ' + unit) if unit else ''}"
+    line = f"Key figure: {label} = {format_value(value, digits)}{(' ' + unit) if unit else ''}"
     print(line)

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import ast
+import hashlib
 import os
 import platform
 import re
@@ -63,6 +64,23 @@ def clean(nb) -> None:
                 out["text"] = "\n".join(lines) + "\n"
             kept.append(out)
         cell.outputs = kept
+
+
+#: The kernel every lesson is saved with; `make venv` installs it under the same name and display
+#: name, so JupyterLab does not mark a freshly opened lesson as modified.
+KERNELSPEC = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}
+
+
+def code_hashes(nb) -> list[str]:
+    """sha256 of every code cell's source, in order (saved so a test can catch stale outputs)."""
+    return [hashlib.sha256(cell.source.encode("utf-8")).hexdigest()[:16]
+            for cell in nb.cells if cell.cell_type == "code"]
+
+
+def stamp_saved(nb) -> None:
+    """Record what the saved outputs were made from: the kernel and each code cell's hash."""
+    nb.metadata["kernelspec"] = dict(KERNELSPEC)
+    nb.metadata.setdefault("companion", {})["code_sha256"] = code_hashes(nb)
 
 
 def key_lines(nb) -> list[str]:
@@ -147,6 +165,7 @@ def main(argv=None) -> int:
         status = "ok" if error is None else "FAILED"
         print(f"  {status} in {seconds:.1f} s" + (f": {error}" if error else ""), flush=True)
         if args.in_place and error is None:
+            stamp_saved(nb)
             nbformat.write(nb, path)
         elif args.in_place:
             print(f"  not saved: {path} failed; fix it and run again.")

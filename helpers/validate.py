@@ -1,0 +1,207 @@
+"""The one place the helpers check their inputs, so every helper fails the same clear way.
+
+A teaching helper that returns a wrong answer without an error is the worst bug it can have. Every
+public function of ``helpers`` runs its arguments through these checks first; each raises
+``TypeError`` (wrong kind of value) or ``ValueError`` (right kind, wrong value) with a message that
+says what was expected, what came, and how to fix it::
+
+    seed = validate.seed(seed)
+    learning_rate = validate.number(learning_rate, "learning_rate", positive=True)
+    X = validate.array(X, "X", ndim=2)
+    y = validate.labels(y, "y", n_classes=10, length=len(X))
+"""
+
+from __future__ import annotations
+
+import numbers
+from collections.abc import Sequence
+
+import numpy as np
+
+__all__ = [
+    "seed", "integer", "number", "boolean", "choice", "fraction", "array", "labels",
+    "same_length", "probabilities", "describe",
+]
+
+#: scikit-learn and NumPy's legacy generator accept seeds in [0, 2**32).
+MAX_SEED = 2**32 - 1
+
+
+def describe(value) -> str:
+    """A short description of a value for error messages: type, and shape for arrays."""
+    if isinstance(value, np.ndarray):
+        return f"an array of shape {value.shape} and dtype {value.dtype}"
+    if isinstance(value, str):
+        return f"the string {value!r}"
+    if isinstance(value, list | tuple) and len(value) > 6:
+        return f"a {type(value).__name__} of length {len(value)}"
+    return f"{value!r} ({type(value).__name__})"
+
+
+def _is_int(value) -> bool:
+    return isinstance(value, numbers.Integral) and not isinstance(value, bool | np.bool_)
+
+
+def seed(value, name: str = "seed") -> int:
+    """A random seed: an integer in ``[0, 2**32)`` (NumPy ints welcome); returned as ``int``."""
+    if not _is_int(value):
+        hint = " Write it without quotes." if isinstance(value, str) and value.isdigit() else ""
+        raise TypeError(f"{name} must be an integer, got {describe(value)}.{hint}")
+    if not 0 <= int(value) <= MAX_SEED:
+        raise ValueError(f"{name} must be between 0 and 2**32 - 1 (what NumPy and scikit-learn "
+                         f"accept), got {int(value)}.")
+    return int(value)
+
+
+def integer(value, name: str, *, minimum: int | None = None, maximum: int | None = None) -> int:
+    """An integer (NumPy ints welcome; bools, floats and strings refused) within the bounds."""
+    if not _is_int(value):
+        hint = ""
+        if isinstance(value, float) and value.is_integer():
+            hint = f" Use {int(value)} instead of {value}."
+        elif isinstance(value, str):
+            hint = " Write the number without quotes."
+        raise TypeError(f"{name} must be an integer, got {describe(value)}.{hint}")
+    value = int(value)
+    if minimum is not None and value < minimum:
+        raise ValueError(f"{name} must be at least {minimum}, got {value}.")
+    if maximum is not None and value > maximum:
+        raise ValueError(f"{name} must be at most {maximum}, got {value}.")
+    return value
+
+
+def number(value, name: str, *, positive: bool = False, non_negative: bool = False,
+           minimum: float | None = None, maximum: float | None = None) -> float:
+    """A finite real number (NumPy scalars welcome; bools, strings and None refused) as ``float``."""
+    if isinstance(value, bool | np.bool_) or not isinstance(value, numbers.Real):
+        hint = " Write the number without quotes." if isinstance(value, str) else ""
+        raise TypeError(f"{name} must be a number, got {describe(value)}.{hint}")
+    value = float(value)
+    if not np.isfinite(value):
+        raise ValueError(f"{name} must be a finite number, got {value}.")
+    if positive and value <= 0:
+        raise ValueError(f"{name} must be positive, got {value}.")
+    if non_negative and value < 0:
+        raise ValueError(f"{name} must be zero or positive, got {value}.")
+    if minimum is not None and value < minimum:
+        raise ValueError(f"{name} must be at least {minimum}, got {value}.")
+    if maximum is not None and value > maximum:
+        raise ValueError(f"{name} must be at most {maximum}, got {value}.")
+    return value
+
+
+def fraction(value, name: str, *, inclusive: bool = False) -> float:
+    """A number strictly between 0 and 1 (or in ``[0, 1]`` with ``inclusive=True``)."""
+    value = number(value, name)
+    ok = 0 <= value <= 1 if inclusive else 0 < value < 1
+    if not ok:
+        bounds = "between 0 and 1" if inclusive else "strictly between 0 and 1"
+        raise ValueError(f"{name} must be a fraction {bounds}, got {value}.")
+    return value
+
+
+def boolean(value, name: str) -> bool:
+    """``True`` or ``False`` (NumPy bools welcome); 0/1 and strings such as ``'False'`` refused."""
+    if not isinstance(value, bool | np.bool_):
+        raise TypeError(f"{name} must be True or False, got {describe(value)}.")
+    return bool(value)
+
+
+def choice(value, name: str, options: Sequence):
+    """One of ``options``; the message lists them."""
+    if value not in options:
+        raise ValueError(f"{name} must be one of {list(options)}, got {describe(value)}.")
+    return value
+
+
+def array(value, name: str, *, ndim: int | Sequence[int] | None = None, min_ndim: int | None = None,
+          shape: Sequence | None = None, finite: bool = True, min_size: int = 1,
+          dtype=np.float64) -> np.ndarray:
+    """A numeric array of the expected rank/shape, with no NaN or infinity (unless ``finite=False``).
+
+    ``shape`` may hold ``None`` for a free axis, e.g. ``shape=(None, 64)``. Strings, objects and
+    ragged lists are refused with a ``TypeError``; an empty array with a ``ValueError``
+    (``min_size=0`` allows it). Returns a new float64 array by default (``dtype=None`` keeps the
+    input's numeric dtype).
+    """
+    if value is None:
+        raise TypeError(f"{name} must be an array of numbers, got None.")
+    try:
+        arr = np.asarray(value) if dtype is None else np.asarray(value, dtype=dtype)
+    except (TypeError, ValueError) as err:
+        raise TypeError(f"{name} must be an array of numbers, got {describe(value)} "
+                        f"({err}).") from None
+    if arr.dtype.kind not in "biuf":
+        raise TypeError(f"{name} must hold numbers, got dtype {arr.dtype}.")
+    if ndim is not None:
+        allowed = (ndim,) if isinstance(ndim, int) else tuple(ndim)
+        if arr.ndim not in allowed:
+            want = " or ".join(f"{d}-D" for d in allowed)
+            raise ValueError(f"{name} must be {want}, got shape {arr.shape} ({arr.ndim}-D).")
+    if min_ndim is not None and arr.ndim < min_ndim:
+        raise ValueError(f"{name} must have at least {min_ndim} axes, got shape {arr.shape}.")
+    if shape is not None:
+        expected = tuple(shape)
+        if arr.ndim != len(expected) or any(e is not None and e != s
+                                            for e, s in zip(expected, arr.shape, strict=True)):
+            want = "(" + ", ".join("any" if e is None else str(e) for e in expected) + ")"
+            raise ValueError(f"{name} must have shape {want}, got {arr.shape}.")
+    if arr.size < min_size:
+        raise ValueError(f"{name} is empty (shape {arr.shape}); pass at least {min_size} value(s).")
+    if finite and arr.dtype.kind == "f" and not np.all(np.isfinite(arr)):
+        bad = int(np.sum(~np.isfinite(arr)))
+        raise ValueError(f"{name} holds {bad} NaN or infinite value(s); clean or impute them first.")
+    return arr
+
+
+def labels(value, name: str = "y", *, n_classes: int | None = None,
+           length: int | None = None) -> np.ndarray:
+    """Integer class indices ``0..n_classes-1`` as a 1-D int64 array.
+
+    Floats that are whole numbers (``1.0``) are accepted; probabilities, one-hot rows and
+    negative values are refused with a hint.
+    """
+    arr = array(value, name, finite=True, dtype=None)
+    if arr.ndim == 2 and arr.shape[1] > 1:
+        raise ValueError(f"{name} must be class indices (1-D), got shape {arr.shape}; for one-hot "
+                         f"rows pass {name}.argmax(axis=1).")
+    if arr.ndim == 2:
+        arr = arr[:, 0]
+    if arr.ndim != 1:
+        raise ValueError(f"{name} must be a 1-D array of class indices, got shape {arr.shape}.")
+    if arr.dtype.kind == "f":
+        if not np.all(arr == np.round(arr)):
+            raise ValueError(f"{name} must be whole class indices, got fractions such as "
+                             f"{arr[arr != np.round(arr)][0]:.3g}; threshold probabilities first "
+                             f"(e.g. (p >= 0.5).astype(int)).")
+    arr = arr.astype(np.int64)
+    if arr.min() < 0:
+        raise ValueError(f"{name} must be non-negative class indices, got {arr.min()}.")
+    if n_classes is not None and arr.max() >= n_classes:
+        raise ValueError(f"{name} must be class indices in 0..{n_classes - 1}, got {arr.max()}.")
+    if length is not None and len(arr) != length:
+        raise ValueError(f"{name} has {len(arr)} labels but there are {length} examples.")
+    return arr
+
+
+def same_length(name_a: str, a, name_b: str, b) -> None:
+    """Raise if ``a`` and ``b`` do not have the same number of rows."""
+    if len(a) != len(b):
+        raise ValueError(f"{name_a} and {name_b} must have one row per example: got {len(a)} and "
+                         f"{len(b)} rows.")
+
+
+def probabilities(value, name: str, *, axis: int | None = None, atol: float = 1e-4) -> np.ndarray:
+    """Values in ``[0, 1]``; with ``axis``, rows that sum to 1 (within ``atol``)."""
+    arr = array(value, name)
+    if arr.min() < 0 or arr.max() > 1:
+        raise ValueError(f"{name} must be probabilities in [0, 1], got values from {arr.min():.3g} "
+                         f"to {arr.max():.3g}; apply softmax/sigmoid first, or use a loss "
+                         f"'from logits'.")
+    if axis is not None:
+        sums = arr.sum(axis=axis)
+        if not np.allclose(sums, 1, atol=atol):
+            worst = float(np.max(np.abs(sums - 1)))
+            raise ValueError(f"{name} must sum to 1 along axis {axis}, but a row is off by "
+                             f"{worst:.3g}; apply softmax first.")
+    return arr
