@@ -102,3 +102,61 @@ def show_images(images, titles=None, *, ncols: int = 10, size: float = 1.0, cmap
                 ax.set_title(str(titles[i]), fontsize=8)
     fig.tight_layout()
     return axes
+
+
+# --------------------------------------------------------------------------- confusion matrix
+# (added for lessons 07 and 14)
+
+__all__ += ["plot_confusion_matrix"]
+
+
+def plot_confusion_matrix(cm, labels=None, ax=None, *, cell_names=None, normalise_rows: bool = False,
+                          title: str | None = None, xlabel: str = "predicted",
+                          ylabel: str = "actual", cmap: str = "Blues"):
+    """Draw a confusion matrix ``cm[i, j]`` = count of actual class ``i`` predicted as ``j``.
+
+    scikit-learn's layout: rows are the actual class, columns the prediction. Every non-zero
+    count is written in its cell (zero cells stay blank unless ``cell_names`` names them).
+    ``labels`` names the classes (default ``0 .. n-1``); ``cell_names`` is an optional n x n list
+    of strings written above each count (e.g. ``[["TN", "FP"], ["FN", "TP"]]``);
+    ``normalise_rows=True`` colours each cell by its share of the actual class (rare classes stay
+    visible). Returns the Axes.
+    """
+    from helpers import validate
+
+    cm = validate.array(cm, "cm", ndim=2, dtype=None)
+    if cm.shape[0] != cm.shape[1]:
+        raise ValueError(f"cm must be square (one row and one column per class), got shape "
+                         f"{cm.shape}.")
+    if cm.min() < 0 or not np.all(cm == np.round(cm)):
+        raise ValueError("cm must hold counts (non-negative whole numbers); got "
+                         f"values from {cm.min():.3g} to {cm.max():.3g}. Pass counts, e.g. from "
+                         "sklearn.metrics.confusion_matrix, not rates.")
+    n = cm.shape[0]
+    labels = [str(i) for i in range(n)] if labels is None else [str(v) for v in labels]
+    if len(labels) != n:
+        raise ValueError(f"labels must name the {n} classes of cm, got {len(labels)} names.")
+    if cell_names is not None:
+        if len(cell_names) != n or any(len(row) != n for row in cell_names):
+            raise ValueError(f"cell_names must be an {n} x {n} list of strings.")
+    normalise_rows = validate.boolean(normalise_rows, "normalise_rows")
+    counts = cm.astype(int)
+    shade = counts / np.maximum(counts.sum(axis=1, keepdims=True), 1) if normalise_rows else counts
+    ax = _axes(ax)
+    ax.imshow(shade, cmap=cmap, vmin=0, vmax=1 if normalise_rows else max(counts.max(), 1))
+    cut = 0.6 * (1 if normalise_rows else max(counts.max(), 1))
+    for i in range(n):
+        for j in range(n):
+            if counts[i, j] == 0 and cell_names is None:
+                continue
+            text = f"{cell_names[i][j]}\n{counts[i, j]}" if cell_names is not None else str(counts[i, j])
+            ax.text(j, i, text, ha="center", va="center", fontsize=9 if n <= 4 else 8,
+                    color="white" if shade[i, j] > cut else "black")
+    ax.set_xticks(range(n), labels)
+    ax.set_yticks(range(n), labels)
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    if title:
+        ax.set_title(title)
+    ax.grid(False)
+    return ax
