@@ -1,0 +1,192 @@
+"""helpers.training (Keras pieces) and the shared NumPy pieces appended to helpers.numpy_nn."""
+
+import numpy as np
+import pytest
+
+import helpers
+from helpers import numpy_nn
+from helpers.backprop import relative_error as backprop_relative_error
+
+helpers.setup(0, quiet=True)
+
+import keras  # noqa: E402  (after setup, which pins TensorFlow's threads)
+
+from helpers.training import dense_network, model_outputs, reset_model, train_full_batch  # noqa: E402
+
+
+# --------------------------------------------------------------------------- numpy_nn shared pieces
+
+
+def test_log_softmax_is_log_of_softmax_and_stable():
+    z = np.random.default_rng(0).normal(size=(5, 4))
+    np.testing.assert_allclose(numpy_nn.log_softmax(z), np.log(numpy_nn.softmax(z)), atol=1e-12)
+    big = numpy_nn.log_softmax(np.array([1000.0, 0.0]))
+    assert np.isfinite(big).all() and abs(big[1] + 1000) < 1e-9
+    np.testing.assert_allclose(np.exp(numpy_nn.log_softmax(z, axis=0)).sum(axis=0), 1.0)
+
+
+def test_cross_entropy_from_logits_matches_keras_and_the_probability_version():
+    rng = np.random.default_rng(1)
+    logits, labels = rng.normal(size=(8, 5)), rng.integers(0, 5, 8)
+    ours = numpy_nn.cross_entropy_from_logits(logits, labels)
+    keras_ce = float(keras.losses.SparseCategoricalCrossentropy(from_logits=True)(
+        labels, logits.astype("float32")))
+    assert abs(ours - keras_ce) < 1e-5
+    p = numpy_nn.softmax(logits)
+    assert abs(ours + np.mean(np.log(p[np.arange(8), labels]))) < 1e-12
+    # one example, one label: a batch of one
+    assert abs(numpy_nn.cross_entropy_from_logits(logits[0], labels[0])
+               - numpy_nn.cross_entropy_from_logits(logits[:1], labels[:1])) < 1e-12
+
+
+def test_relative_error_matches_backprop_version():
+    rng = np.random.default_rng(2)
+    a, b = rng.normal(size=(3, 4)), rng.normal(size=(3, 4))
+    assert numpy_nn.relative_error(a, b) == pytest.approx(backprop_relative_error(a, b))
+    da, db = {"W": a, "b": b[0]}, {"W": b, "b": a[0]}
+    assert numpy_nn.relative_error(da, db) == pytest.approx(backprop_relative_error(da, db))
+    assert numpy_nn.relative_error(a, a) == 0.0
+    assert numpy_nn.relative_error(a, -a) == pytest.approx(1.0)
+    assert numpy_nn.relative_error(np.zeros(3), np.zeros(3)) == 0.0
+
+
+def test_normalise_computes_and_reuses_training_statistics():
+    rng = np.random.default_rng(3)
+    X = rng.normal(loc=[200.0, 13.0], scale=[40.0, 1.0], size=(100, 2))
+    Xn, mu, sigma = numpy_nn.normalise(X)
+    np.testing.assert_allclose(Xn.mean(axis=0), 0, atol=1e-12)
+    np.testing.assert_allclose(Xn.std(axis=0), 1, atol=1e-12)
+    norm = keras.layers.Normalization()
+    norm.adapt(X)
+    np.testing.assert_allclose(Xn, keras.ops.convert_to_numpy(norm(X)), atol=1e-4)
+    X_new = X[:5] + 1.0
+    Xn_new, mu2, sigma2 = numpy_nn.normalise(X_new, mu, sigma)
+    np.testing.assert_allclose(Xn_new, (X_new - mu) / sigma)
+    assert mu2 is not None and np.array_equal(mu2, mu) and np.array_equal(sigma2, sigma)
+    # a constant column is only centred
+    Xc, _, sc = numpy_nn.normalise(np.column_stack([X[:, 0], np.full(100, 5.0)]))
+    assert sc[1] == 1.0 and np.all(Xc[:, 1] == 0)
+
+
+@pytest.mark.parametrize("call, error, match", [
+    (lambda: numpy_nn.log_softmax(5.0), ValueError, "at least 1 axes"),
+    (lambda: numpy_nn.log_softmax(["a", "b"]), TypeError, "numbers"),
+    (lambda: numpy_nn.log_softmax([1.0, np.nan]), ValueError, "NaN"),
+    (lambda: numpy_nn.log_softmax([1.0, 2.0], axis=1), ValueError, "axis"),
+    (lambda: numpy_nn.cross_entropy_from_logits(np.zeros((3, 4)), [0, 1]), ValueError, "3 examples"),
+    (lambda: numpy_nn.cross_entropy_from_logits(np.zeros((2, 4)), [0, 4]), ValueError, "0..3"),
+    (lambda: numpy_nn.cross_entropy_from_logits(np.zeros((2, 4)), np.eye(4)[:2]), ValueError,
+     "argmax"),
+    (lambda: numpy_nn.cross_entropy_from_logits(np.zeros((2, 1)), [0, 0]), ValueError, "2 class"),
+    (lambda: numpy_nn.cross_entropy_from_logits(np.zeros((2, 3, 4)), [0, 0]), ValueError, "1-D or 2-D"),
+    (lambda: numpy_nn.cross_entropy_from_logits(np.zeros((2, 4)), [0.5, 1]), ValueError, "whole"),
+    (lambda: numpy_nn.relative_error(np.ones(3), np.ones(4)), ValueError, "shapes differ"),
+    (lambda: numpy_nn.relative_error({"W": np.ones(2)}, np.ones(2)), TypeError, "two dicts"),
+    (lambda: numpy_nn.relative_error({"W": np.ones(2)}, {"b": np.ones(2)}), ValueError, "same keys"),
+    (lambda: numpy_nn.relative_error({"W": np.ones(2)}, {"W": np.ones(3)}), ValueError, "shape"),
+    (lambda: numpy_nn.relative_error(np.array([1.0, np.inf]), np.ones(2)), ValueError, "NaN"),
+    (lambda: numpy_nn.normalise(np.ones(5)), ValueError, "2-D"),
+    (lambda: numpy_nn.normalise(np.ones((5, 2)), mean=np.zeros(2)), ValueError, "both"),
+    (lambda: numpy_nn.normalise(np.ones((5, 2)), np.zeros(3), np.ones(3)), ValueError, "shape"),
+    (lambda: numpy_nn.normalise(np.ones((5, 2)), np.zeros(2), np.array([1.0, 0.0])), ValueError,
+     "positive"),
+    (lambda: numpy_nn.normalise([["a", "b"]]), TypeError, "numbers"),
+])
+def test_numpy_pieces_reject_bad_inputs(call, error, match):
+    with pytest.raises(error, match=match):
+        call()
+
+
+# --------------------------------------------------------------------------- helpers.training
+
+
+def _data(n=64, seed=0):
+    rng = np.random.default_rng(seed)
+    x = rng.uniform(-2, 2, size=(n, 1)).astype("float32")
+    return x, x**2
+
+
+def test_dense_network_shapes_and_seeded_weights():
+    a = dense_network(3, [5, 4], activation="sigmoid", n_out=2, out_activation="softmax", seed=7)
+    b = dense_network(3, [5, 4], activation="relu", n_out=2, out_activation="softmax", seed=7)
+    assert a.count_params() == (3 * 5 + 5) + (5 * 4 + 4) + (4 * 2 + 2)
+    assert all(np.array_equal(u, v) for u, v in zip(a.get_weights(), b.get_weights(), strict=True))
+    out = model_outputs(a, np.zeros((6, 3)))
+    assert out.shape == (6, 2) and np.allclose(out.sum(axis=1), 1, atol=1e-6)
+    assert dense_network(2, [], n_out=1).count_params() == 3        # one neuron
+    c = dense_network(3, [5], seed=8)
+    assert not np.array_equal(a.get_weights()[0], c.get_weights()[0])
+
+
+def test_train_full_batch_equals_fit_and_stops_at_target():
+    x, y = _data()
+    ref = dense_network(1, [8], seed=1)
+    ref.compile(loss="mse", optimizer=keras.optimizers.Adam(0.01))
+    fit_losses = ref.fit(x, y, epochs=5, batch_size=len(x), shuffle=False, verbose=0).history["loss"]
+    ours = train_full_batch(dense_network(1, [8], seed=1), x, y, 5, loss="mse",
+                            optimizer=keras.optimizers.Adam(0.01))
+    np.testing.assert_allclose(ours, fit_losses, rtol=1e-5)
+    model = dense_network(1, [8], seed=1)
+    long = train_full_batch(model, x, y, 2000, loss="mse", optimizer=keras.optimizers.Adam(0.05),
+                            target_loss=0.5)
+    assert long[-1] < 0.5 and np.all(long[:-1] >= 0.5) and len(long) < 2000
+    # an already compiled model trains without loss/optimizer, continuing where it was
+    more = train_full_batch(model, x, y, 3)
+    assert len(more) == 3 and more[0] < long[0]
+
+
+def test_reset_model_restores_fresh_weights_and_optimizer_but_keeps_normalization():
+    x, y = _data()
+    norm = keras.layers.Normalization()
+    norm.adapt(x)
+    model = dense_network(1, [8], normalizer=norm, seed=3)
+    start = [w.copy() for w in model.get_weights()]
+    first = train_full_batch(model, x, y, 20, loss="mse", optimizer=keras.optimizers.Adam(0.05))
+    assert not np.allclose(model.layers[1].get_weights()[0], start[3])    # it trained
+    reset_model(model, seed=3)
+    assert all(np.array_equal(u, v) for u, v in zip(model.get_weights(), start, strict=True))
+    assert int(model.optimizer.iterations) == 0
+    again = train_full_batch(model, x, y, 20)
+    np.testing.assert_allclose(again, first, rtol=1e-5)      # same start, fresh Adam: same path
+    np.testing.assert_allclose(keras.ops.convert_to_numpy(norm.mean).ravel(), x.mean(), rtol=1e-5)
+
+
+def test_train_full_batch_reports_divergence():
+    x, y = _data()
+    with pytest.raises(FloatingPointError, match="learning rate"):
+        train_full_batch(dense_network(1, [8], seed=0), x, y * 1e3, 200, loss="mse",
+                         optimizer=keras.optimizers.SGD(10.0))
+
+
+@pytest.mark.parametrize("call, error, match", [
+    (lambda m, x, y: dense_network("3", [4]), TypeError, "n_in"),
+    (lambda m, x, y: dense_network(3, 4), TypeError, "list of layer widths"),
+    (lambda m, x, y: dense_network(3, "16"), TypeError, "list of layer widths"),
+    (lambda m, x, y: dense_network(3, [4, 0]), ValueError, "hidden"),
+    (lambda m, x, y: dense_network(3, [4], activation=None), TypeError, "activation"),
+    (lambda m, x, y: dense_network(3, [4], seed="42"), TypeError, "seed"),
+    (lambda m, x, y: dense_network(3, [4], normalizer="norm"), TypeError, "normalizer"),
+    (lambda m, x, y: train_full_batch("model", x, y, 5), TypeError, "Keras model"),
+    (lambda m, x, y: train_full_batch(m, x, y, 0, loss="mse", optimizer="sgd"), ValueError,
+     "epochs"),
+    (lambda m, x, y: train_full_batch(m, x, y, 5.0, loss="mse", optimizer="sgd"), TypeError,
+     "epochs"),
+    (lambda m, x, y: train_full_batch(m, x, y[:10], 5, loss="mse", optimizer="sgd"), ValueError,
+     "one row per example"),
+    (lambda m, x, y: train_full_batch(m, x[:, 0], y, 5, loss="mse", optimizer="sgd"), ValueError,
+     "axes"),
+    (lambda m, x, y: train_full_batch(m, x, y, 5, loss="mse"), ValueError, "both"),
+    (lambda m, x, y: train_full_batch(m, x, y, 5), ValueError, "not compiled"),
+    (lambda m, x, y: train_full_batch(m, x, y, 5, loss="mse", optimizer="sgd", target_loss=-1),
+     ValueError, "target_loss"),
+    (lambda m, x, y: train_full_batch(m, np.full_like(x, np.nan), y, 5, loss="mse",
+                                      optimizer="sgd"), ValueError, "NaN"),
+    (lambda m, x, y: reset_model(None), TypeError, "Keras model"),
+    (lambda m, x, y: reset_model(m, seed=-1), ValueError, "seed"),
+    (lambda m, x, y: model_outputs(m, [["a"]]), TypeError, "numbers"),
+])
+def test_training_helpers_reject_bad_inputs(call, error, match):
+    x, y = _data(16)
+    model = dense_network(1, [4], seed=0)
+    with pytest.raises(error, match=match):
+        call(model, x, y)
