@@ -16,7 +16,17 @@ export PYTHONHASHSEED         := 0
 export OPENBLAS_NUM_THREADS   := 1
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
 
-.PHONY: help venv lock lab run test unit notebooks bench seeds lint data clean
+# `make test` runs the lessons in a deliberately different numeric environment from the one their
+# outputs were saved in (1 TensorFlow thread instead of 2; numpy without its AVX-512 kernels where
+# the CPU has them), so a checked cell that a CPU or thread count can move fails here first.
+TEST_NUMERICS := TF_NUM_INTRAOP_THREADS=1 TF_NUM_INTEROP_THREADS=1 \
+  $(if $(shell grep -qsw avx512f /proc/cpuinfo && echo y),NPY_DISABLE_CPU_FEATURES="X86_V4 AVX512_ICL")
+# No network but loopback while lessons and tests run (a namespace where possible; see the script).
+OFFLINE := scripts/offline_exec.sh
+SEEDS ?= 1 2 3 4 5 6 7 8
+ARGS  ?=
+
+.PHONY: help venv lock lab run test unit notebooks bench seeds rerun sweep exercises lint data clean
 
 help:
 	@echo "make run        set up, execute every lesson headlessly, write build/run_report.md"
@@ -25,6 +35,9 @@ help:
 	@echo "make notebooks  re-execute every lesson and save its outputs in place (NB=notebooks/05_*.ipynb for one)"
 	@echo "make bench      time each lesson; writes benchmarks/notebook_times.md"
 	@echo "make seeds      rerun every lesson with seeds 7 and 123 (papermill); claims must still hold"
+	@echo "make rerun      NB=13 ARGS=\"-p seed 7 -p n_per_class 20\": one lesson with other parameters -> runs/"
+	@echo "make sweep      NB=09 SEEDS=\"1 2 3 4 5 6 7 8\": one lesson at each seed; claims held and key figures -> runs/"
+	@echo "make exercises  write every lesson with the exercise answers removed to exercises/"
 	@echo "make data       regenerate data/ files and data/MANIFEST.sha256"
 	@echo "make lint       ruff over helpers, tests, scripts and notebooks"
 
@@ -51,24 +64,35 @@ lab: $(STAMP)
 	$(VENV)/bin/jupyter lab notebooks/
 
 run: $(STAMP)
-	$(PY) scripts/run_notebooks.py --report build/run_report.md $(NB)
+	$(OFFLINE) $(PY) scripts/run_notebooks.py --report build/run_report.md $(NB)
 
 test: $(STAMP)
-	$(PY) -m pytest -n 2 --dist loadfile --nbval-lax --nbval-current-env \
+	$(TEST_NUMERICS) $(OFFLINE) $(PY) -m pytest -n 2 --dist loadfile --nbval-lax --nbval-current-env \
 		--nbval-sanitize-with tests/nbval_sanitize.cfg --nbval-cell-timeout 600 tests notebooks
 
 unit: $(STAMP)
 	$(PY) -m pytest tests
 
 notebooks: $(STAMP)
-	$(PY) scripts/run_notebooks.py --in-place $(NB)
+	$(OFFLINE) $(PY) scripts/run_notebooks.py --in-place $(NB)
 
 bench: $(STAMP)
-	$(PY) scripts/run_notebooks.py --bench benchmarks/notebook_times.md $(NB)
+	$(OFFLINE) $(PY) scripts/run_notebooks.py --bench benchmarks/notebook_times.md $(NB)
 
 seeds: $(STAMP)
-	$(PY) scripts/run_notebooks.py --report build/seed_7_report.md -p seed 7 $(NB)
-	$(PY) scripts/run_notebooks.py --report build/seed_123_report.md -p seed 123 $(NB)
+	$(OFFLINE) $(PY) scripts/run_notebooks.py --report build/seed_7_report.md -p seed 7 $(NB)
+	$(OFFLINE) $(PY) scripts/run_notebooks.py --report build/seed_123_report.md -p seed 123 $(NB)
+
+rerun: $(STAMP)
+	@test -n "$(filter-out notebooks/*.ipynb,$(NB))" || { echo 'usage: make rerun NB=13 ARGS="-p seed 7"'; exit 2; }
+	$(OFFLINE) $(PY) scripts/run_notebooks.py --rerun $(NB) $(ARGS)
+
+sweep: $(STAMP)
+	@test -n "$(filter-out notebooks/*.ipynb,$(NB))" || { echo 'usage: make sweep NB=09 SEEDS="1 2 3 4"'; exit 2; }
+	$(OFFLINE) $(PY) scripts/run_notebooks.py --sweep $(NB) --seeds $(SEEDS) $(ARGS)
+
+exercises: $(STAMP)
+	$(PY) scripts/make_exercises.py --out exercises $(NB)
 
 data: $(STAMP)
 	$(PY) -m helpers.data --regenerate
@@ -78,4 +102,4 @@ lint: $(STAMP)
 	$(VENV)/bin/ruff check notebooks
 
 clean:
-	rm -rf build .pytest_cache .ruff_cache
+	rm -rf build exercises .pytest_cache .ruff_cache

@@ -7,7 +7,7 @@ import os
 import shutil
 import tempfile
 
-from helpers.offline import block_network, kernel_ipython_dir
+from helpers.offline import block_network, guard_children
 
 # The same numerical environment the committed outputs were made with (see Makefile).
 for _key, _value in {"TF_CPP_MIN_LOG_LEVEL": "3", "TF_ENABLE_ONEDNN_OPTS": "0",
@@ -15,10 +15,11 @@ for _key, _value in {"TF_CPP_MIN_LOG_LEVEL": "3", "TF_ENABLE_ONEDNN_OPTS": "0",
                      "PYTHONHASHSEED": "0", "OPENBLAS_NUM_THREADS": "1"}.items():
     os.environ.setdefault(_key, _value)
 
-# Kernels started by nbval inherit this: their IPython start-up file installs the offline guard.
-_ipython_dir = tempfile.mkdtemp(prefix="ipython-offline-")
-atexit.register(shutil.rmtree, _ipython_dir, ignore_errors=True)
-os.environ["IPYTHONDIR"] = kernel_ipython_dir(_ipython_dir)
+# Every child Python (nbval's kernels, subprocess and multiprocessing children) inherits a
+# sitecustomize that installs the offline guard; this process gets it directly.
+_guard_dir = tempfile.mkdtemp(prefix="companion-offline-")
+atexit.register(shutil.rmtree, _guard_dir, ignore_errors=True)
+guard_children(_guard_dir)
 block_network()
 
 
