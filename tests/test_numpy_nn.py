@@ -102,7 +102,7 @@ def test_dense_loop_wants_one_example(rng):
 
 
 def test_bad_dtypes_and_nan_are_reported():
-    with pytest.raises(TypeError, match="numeric"):
+    with pytest.raises(TypeError, match="A_in must be an array of numbers"):
         nn.dense(np.array([["a", "b"]]), np.ones((2, 1)), np.zeros(1))
     with pytest.raises(ValueError, match="NaN"):
         nn.dense(np.array([[np.nan, 1.0]]), np.ones((2, 1)), np.zeros(1))
@@ -152,11 +152,11 @@ def test_cross_entropy_bad_labels():
     y = nn.softmax(np.zeros((2, 3)))
     with pytest.raises(ValueError, match="logits"):
         nn.cross_entropy_error(np.array([[2.0, -1.0, 0.0]]), np.array([0]))
-    with pytest.raises(ValueError, match=r"in \[0, 2\]"):
+    with pytest.raises(ValueError, match=r"class indices in 0\.\.2, got 3"):
         nn.cross_entropy_error(y, np.array([0, 3]))
     with pytest.raises(ValueError, match="one 1 per row"):
         nn.cross_entropy_error(y, np.array([[1, 1, 0], [0, 0, 1]]))
-    with pytest.raises(ValueError, match="integers"):
+    with pytest.raises(ValueError, match="whole class indices"):
         nn.cross_entropy_error(y, np.array([0.5, 1.0]))
     with pytest.raises(ValueError, match=r"shape \(2, 3\)"):
         nn.cross_entropy_error(y, np.array([0, 1, 2]))
@@ -238,14 +238,99 @@ def test_momentum_and_gd_match_keras_sgd(rng):
             np.testing.assert_allclose(w, e, rtol=1e-5, atol=1e-6)
 
 
-def test_optimizers_keep_structure_and_do_not_mutate(rng):
+def test_optimizers_keep_structure_and_never_modify_the_arrays(rng):
     params = {"W": rng.normal(size=(2, 2)), "b": np.zeros(2)}
     grads = {"W": np.ones((2, 2)), "b": np.ones(2)}
-    before = params["W"].copy()
+    old_W, before = params["W"], params["W"].copy()
     new = nn.Adam(0.1).update(params, grads)
-    assert set(new) == {"W", "b"}
-    np.testing.assert_array_equal(params["W"], before)
-    assert isinstance(nn.GradientDescent(0.1).update([np.ones(2)], [np.ones(2)]), list)
+    assert new is params and set(new) == {"W", "b"}  # the dict is updated in place and returned
+    np.testing.assert_array_equal(old_W, before)      # the array it held is left as it was
+    assert not np.allclose(params["W"], before)
+    w = np.ones(2)
+    out = nn.GradientDescent(0.1).update(w, np.ones(2))
+    np.testing.assert_array_equal(w, 1.0)             # a bare array is never modified
+    np.testing.assert_allclose(out, 0.9)
+    lst = [np.ones(2)]
+    assert nn.GradientDescent(0.1).update(lst, [np.ones(2)]) is lst
+    np.testing.assert_allclose(lst[0], 0.9)
+    out = nn.GradientDescent(0.1).update((np.ones(2),), (np.ones(2),))
+    assert isinstance(out, list)
+    np.testing.assert_allclose(out[0], 0.9)
+
+
+@pytest.mark.parametrize("make", [lambda: nn.GradientDescent(0.1), lambda: nn.Momentum(0.1),
+                                  lambda: nn.Adam(0.1)])
+def test_dlfs_in_place_habit_equals_the_assignment_form(make, rng):
+    start = {"W": rng.normal(size=(3, 2)), "b": rng.normal(size=2)}
+    grads = [{"W": rng.normal(size=(3, 2)), "b": rng.normal(size=2)} for _ in range(5)]
+    in_place, opt_a = dict(start), make()
+    for g in grads:
+        opt_a.update(in_place, g)                # DLfS: the return value is ignored
+    assigned, opt_b = dict(start), make()
+    for g in grads:
+        assigned = opt_b.update(assigned, g)
+    for k in start:
+        np.testing.assert_array_equal(in_place[k], assigned[k])
+        assert not np.allclose(in_place[k], start[k])
+
+
+def test_ignoring_the_result_for_an_array_is_refused():
+    opt, w = nn.Adam(0.1), np.ones(3)
+    opt.update(w, np.ones(3))
+    with pytest.raises(ValueError, match=r"w = opt\.update\(w, grads\)"):
+        opt.update(w, np.ones(3))
+    # using the result, or changing the array in place yourself, is fine
+    opt, w = nn.Adam(0.1), np.ones(3)
+    w = opt.update(w, np.ones(3))
+    w = opt.update(w, np.ones(3))
+    w[:] = opt.update(w, np.ones(3))
+    opt.update(w, np.ones(3))
+
+
+@pytest.mark.parametrize("first, second, match", [
+    (np.ones(3), np.ones((2, 3)), r"params has shape \(2, 3\).*built for shape \(3,\)"),
+    ({"W": np.ones(3)}, {"W": np.ones(1)}, r"params\['W'\] has shape \(1,\)"),
+    ({"W": np.ones(3)}, {"W": np.ones(3), "b": np.ones(1)}, r"used with the parameters \['W'\]"),
+])
+@pytest.mark.parametrize("make", [nn.GradientDescent, nn.Momentum, nn.Adam])
+def test_state_from_other_parameters_is_refused(make, first, second, match):
+    opt = make(0.1)
+    grads = (lambda p: {k: np.ones_like(v) for k, v in p.items()} if isinstance(p, dict)
+             else np.ones_like(p))
+    opt.update(first, grads(first))
+    with pytest.raises(ValueError, match=match):
+        opt.update(second, grads(second))
+
+
+def test_numpy_scalars_are_numbers():
+    assert nn.GradientDescent(np.float32(0.01)).learning_rate == pytest.approx(0.01)
+    assert nn.Adam(np.float64(0.01), beta_1=np.float32(0.5)).beta_1 == 0.5
+    assert nn.Momentum(np.int64(1), momentum=np.float64(0.5)).learning_rate == 1.0
+    g = nn.numerical_gradient(lambda v: np.sum(v**2), np.ones(2), h=np.float32(1e-3))
+    np.testing.assert_allclose(g, 2.0, rtol=1e-6)
+
+
+@pytest.mark.parametrize("make, error, match", [
+    (lambda: nn.GradientDescent(True), TypeError, "learning_rate must be a number, got True"),
+    (lambda: nn.GradientDescent("0.1"), TypeError, "learning_rate.*without quotes"),
+    (lambda: nn.GradientDescent(None), TypeError, "learning_rate must be a number"),
+    (lambda: nn.GradientDescent(0), ValueError, "learning_rate must be positive"),
+    (lambda: nn.GradientDescent(np.inf), ValueError, "learning_rate must be a finite"),
+    (lambda: nn.Momentum(0.1, "0.9"), TypeError, "momentum must be a number"),
+    (lambda: nn.Momentum(0.1, None), TypeError, "momentum must be a number"),
+    (lambda: nn.Momentum(0.1, -0.1), ValueError, "momentum must be at least 0"),
+    (lambda: nn.Adam(beta_1="0.9"), TypeError, "beta_1 must be a number"),
+    (lambda: nn.Adam(beta_2=1), ValueError, r"beta_2 must be in \[0, 1\)"),
+    (lambda: nn.Adam(epsilon=None), TypeError, "epsilon must be a number"),
+    (lambda: nn.Adam(epsilon=0.0), ValueError, "epsilon must be positive"),
+    (lambda: nn.Adam().update(np.ones(2), "ab"), TypeError, "grads must hold numbers"),
+    (lambda: nn.Adam().update(None, np.ones(2)), TypeError, "params must be an array"),
+    (lambda: nn.Adam().update(np.ones(2), [np.ones(2)]), TypeError, "grads must be one array"),
+    (lambda: nn.Adam().update([np.ones(2)], np.ones(2)), ValueError, "lists of the same length"),
+])
+def test_bad_optimizer_arguments(make, error, match):
+    with pytest.raises(error, match=match):
+        make()
 
 
 def test_optimizer_bad_inputs():
@@ -261,3 +346,78 @@ def test_optimizer_bad_inputs():
         nn.Adam().update({"W": np.ones(2)}, {"V": np.ones(2)})
     with pytest.raises(ValueError, match="NaN"):
         nn.GradientDescent().update(np.ones(2), np.array([np.nan, 1.0]))
+
+
+# ----------------------------------------------------------------- bad inputs: no nan, no silence
+
+
+@pytest.mark.parametrize("call, error, match", [
+    # binary probabilities read as one 3-class example: refused, with the two-column fix
+    (lambda: nn.cross_entropy_error([.9, .2, .7], [0, 0, 1]), ValueError,
+     r"sums to 1\.8.*np\.column_stack\(\[1 - p, p\]\)"),
+    (lambda: nn.cross_entropy_error([[.5, .2, .1], [.2, .3, .5]], [0, 1]), ValueError,
+     r"row 0 of y sums to 0\.8"),
+    (lambda: nn.cross_entropy_error(np.zeros((0, 3)), np.zeros(0, int)), ValueError, "y is empty"),
+    (lambda: nn.cross_entropy_error([[.5, .5]], None), TypeError, "t must be an array"),
+    (lambda: nn.cross_entropy_error([[.5, .5]], [0], eps="1e-7"), TypeError, "eps must be a number"),
+    (lambda: nn.cross_entropy_error([[.5, .5]], [0], eps=-1.0), ValueError, "eps must be zero or"),
+    (lambda: nn.cross_entropy_error([[np.nan, .5]], [0]), ValueError, "NaN"),
+    (lambda: nn.mean_squared_error([], []), ValueError, "y is empty"),
+    (lambda: nn.mean_squared_error("ab", [1, 2]), TypeError, "y must be an array of numbers"),
+    (lambda: nn.mean_squared_error([np.nan, 1.0], [1.0, 1.0]), ValueError, "y holds 1 NaN"),
+    (lambda: nn.softmax([np.inf, 1.0]), ValueError, r"1 \+inf logit"),
+    (lambda: nn.softmax([np.nan, 1.0]), ValueError, "1 NaN"),
+    (lambda: nn.softmax([-np.inf, -np.inf]), ValueError, "all -inf"),
+    (lambda: nn.softmax([[1.0, 2.0]], axis="1"), TypeError, "axis must be an integer"),
+    (lambda: nn.softmax([[1.0, 2.0]], axis=2), ValueError, "axis must be at most 1"),
+    (lambda: nn.softmax(["a", "b"]), TypeError, "z must be an array of numbers"),
+    (lambda: nn.sigmoid([np.nan, 0.0]), ValueError, "z holds 1 NaN"),
+    (lambda: nn.relu(None), TypeError, "z must be an array of numbers, got None"),
+    (lambda: nn.tanh("a"), TypeError, "z must be an array of numbers"),
+    (lambda: nn.get_activation(3), TypeError, "activation must be a name"),
+    (lambda: nn.dense(np.zeros((0, 2)), np.ones((2, 1)), np.zeros(1)), ValueError, "A_in is empty"),
+    (lambda: nn.sequential(np.ones((2, 2)), ()), ValueError, "at least one"),
+    (lambda: nn.sequential(np.ones((2, 2)), 3), TypeError, "layers must be a list"),
+    (lambda: nn.sequential(np.ones((2, 2)), (np.ones((2, 1)), np.zeros(1), "relu")), TypeError,
+     r"ONE \(W, b, activation\) triple.*\[\(W, b, 'relu'\)\]"),
+    (lambda: nn.sequential(np.ones((2, 2)), [(np.ones((2, 1)), np.zeros(1))]), ValueError,
+     r"Add the activation"),
+    (lambda: nn.numerical_gradient(np.sum, np.ones(2), h=0), ValueError, "h must be positive"),
+    (lambda: nn.numerical_gradient(np.sum, np.ones(2), h="1e-4"), TypeError, "h must be a number"),
+    (lambda: nn.numerical_gradient(np.sum, np.ones(2), h=None), TypeError, "h must be a number"),
+    (lambda: nn.numerical_gradient(np.sum, np.ones(2), h=-1e-4), ValueError, "h must be positive"),
+    (lambda: nn.numerical_gradient(lambda v: 2 * v, np.ones(2)), ValueError, "ONE number"),
+    (lambda: nn.numerical_gradient(lambda v: "x", np.ones(2)), TypeError, "f must return a number"),
+    (lambda: nn.numerical_gradient(lambda v: np.nan, np.ones(2)), ValueError, r"f returned nan"),
+    (lambda: nn.numerical_gradient(np.sum, np.array([np.nan, 1.0])), ValueError, "x holds 1 NaN"),
+])
+def test_bad_inputs_raise_instead_of_a_wrong_number(call, error, match):
+    with pytest.raises(error, match=match):
+        call()
+
+
+def test_documented_edge_behaviour():
+    np.testing.assert_allclose(nn.softmax([-np.inf, 1.0]), [0.0, 1.0])  # a masked class
+    np.testing.assert_allclose(nn.sigmoid([-np.inf, np.inf]), [0.0, 1.0])
+    assert nn.sigmoid(np.zeros(0)).shape == (0,)
+    # one example, labels as a scalar index or a one-hot row, float32 probabilities (Keras)
+    p = nn.softmax(np.array([1.0, 2.0, 0.5])).astype(np.float32)
+    assert nn.cross_entropy_error(p, 1) == pytest.approx(nn.cross_entropy_error(p, [0, 1, 0]))
+    assert nn.cross_entropy_error(p, 1) == pytest.approx(-np.log(float(p[1]) + 1e-7), rel=1e-6)
+    # a two-column binary output is a valid 2-class input
+    q = np.array([0.9, 0.2])
+    assert nn.cross_entropy_error(np.column_stack([1 - q, q]), [1, 0]) == \
+        pytest.approx(-np.mean(np.log([0.9 + 1e-7, 0.8 + 1e-7])))
+
+
+def test_numerical_gradient_restores_x_when_f_fails():
+    x = np.array([1.0, 2.0])
+
+    def f(v):
+        if v[0] > 1.0:
+            raise RuntimeError("boom")
+        return float(np.sum(v))
+
+    with pytest.raises(RuntimeError, match="boom"):
+        nn.numerical_gradient(f, x)
+    np.testing.assert_array_equal(x, [1.0, 2.0])
