@@ -22,10 +22,11 @@ Example::
 
 from __future__ import annotations
 
-import numbers
 from collections.abc import Mapping
 
 import numpy as np
+
+from helpers import validate
 
 from .numpy_nn import numerical_gradient as _numerical_gradient
 from .numpy_nn import sigmoid as _sigmoid
@@ -61,27 +62,30 @@ def relative_error(a, b) -> float:
     """``||a - b|| / (||a|| + ||b||)`` over all entries; ``a``/``b`` may be arrays or dicts of arrays.
 
     0 for identical gradients, 1 for opposite ones; about 1e-7 or below means "agree" for float64
-    central differences. Two all-zero inputs give 0.
+    central differences. Two all-zero inputs give 0. Empty inputs, NaN or infinity, different
+    shapes (per key for dicts) and an array compared with a dict raise.
     """
     if isinstance(a, Mapping) or isinstance(b, Mapping):
-        if not (isinstance(a, Mapping) and isinstance(b, Mapping)) or set(a) != set(b):
-            raise ValueError("relative_error: give two arrays or two dicts with the same keys, got "
-                             f"{type(a).__name__} and {type(b).__name__}.")
+        if not (isinstance(a, Mapping) and isinstance(b, Mapping)):
+            raise TypeError("relative_error: give two arrays or two dicts with the same keys, got "
+                            f"{type(a).__name__} and {type(b).__name__}.")
+        if set(a) != set(b):
+            raise ValueError("relative_error: the two dicts must have the same keys, got "
+                             f"{sorted(a)} and {sorted(b)}.")
         keys = sorted(a)
-        a = np.concatenate([np.ravel(np.asarray(a[k], dtype=float)) for k in keys])
-        b = np.concatenate([np.ravel(np.asarray(b[k], dtype=float)) for k in keys])
-    a = np.asarray(a, dtype=float)
-    b = np.asarray(b, dtype=float)
+        pairs = [(validate.array(a[k], f"a[{k!r}]"), validate.array(b[k], f"b[{k!r}]"))
+                 for k in keys]
+        for k, (x, y) in zip(keys, pairs, strict=True):
+            if x.shape != y.shape:
+                raise ValueError(f"relative_error: shapes differ for {k!r}, {x.shape} and {y.shape}.")
+        a = np.concatenate([x.ravel() for x, _ in pairs])
+        b = np.concatenate([y.ravel() for _, y in pairs])
+    a = validate.array(a, "a")
+    b = validate.array(b, "b")
     if a.shape != b.shape:
         raise ValueError(f"relative_error: shapes differ, {a.shape} and {b.shape}.")
     denom = np.linalg.norm(a) + np.linalg.norm(b)
     return 0.0 if denom == 0 else float(np.linalg.norm(a - b) / denom)
-
-
-def _check_size(value, name: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 1:
-        raise ValueError(f"{name} must be a positive integer, got {value!r}.")
-    return int(value)
 
 
 class TwoLayerNet:
@@ -104,14 +108,15 @@ class TwoLayerNet:
 
     def __init__(self, n_in: int, n_hidden: int, n_out: int, hidden_activation: str = "sigmoid",
                  weight_init_std: float = 0.1, seed: int = 0, params: Mapping | None = None):
-        self.n_in = _check_size(n_in, "n_in")
-        self.n_hidden = _check_size(n_hidden, "n_hidden")
-        self.n_out = _check_size(n_out, "n_out")
+        self.n_in = validate.integer(n_in, "n_in", minimum=1)
+        self.n_hidden = validate.integer(n_hidden, "n_hidden", minimum=1)
+        self.n_out = validate.integer(n_out, "n_out", minimum=1)
         if self.n_out < 2:
             raise ValueError(f"n_out must be at least 2 classes for a softmax output, got {n_out}.")
-        if hidden_activation not in HIDDEN_ACTIVATIONS:
-            raise ValueError(f"hidden_activation must be one of {sorted(HIDDEN_ACTIVATIONS)}, "
-                             f"got {hidden_activation!r}.")
+        if not isinstance(hidden_activation, str):
+            raise TypeError(f"hidden_activation must be one of {sorted(HIDDEN_ACTIVATIONS)}, got "
+                            f"{validate.describe(hidden_activation)}.")
+        validate.choice(hidden_activation, "hidden_activation", sorted(HIDDEN_ACTIVATIONS))
         self.hidden_activation = hidden_activation
         self._g, self._g_backward = HIDDEN_ACTIVATIONS[hidden_activation]
         self.forward_passes = 0
@@ -119,12 +124,8 @@ class TwoLayerNet:
         if params is not None:
             self.params = self._check_params(params)
             return
-        if not (isinstance(weight_init_std, numbers.Real) and np.isfinite(weight_init_std)
-                and weight_init_std > 0):
-            raise ValueError(f"weight_init_std must be a positive number, got {weight_init_std!r}.")
-        if isinstance(seed, bool) or not isinstance(seed, numbers.Integral) or seed < 0:
-            raise ValueError(f"seed must be a non-negative integer, got {seed!r}.")
-        rng = np.random.default_rng(int(seed))
+        weight_init_std = validate.number(weight_init_std, "weight_init_std", positive=True)
+        rng = np.random.default_rng(validate.seed(seed))
         self.params = {
             "W1": weight_init_std * rng.standard_normal((self.n_in, self.n_hidden)),
             "b1": np.zeros(self.n_hidden),
@@ -148,17 +149,13 @@ class TwoLayerNet:
             raise ValueError(f"params must have exactly the keys {PARAM_NAMES}, got {sorted(params)}.")
         out = {}
         for name, shape in self.shapes().items():
-            arr = np.asarray(params[name])
-            if not np.issubdtype(arr.dtype, np.number) or np.iscomplexobj(arr):
-                raise TypeError(f"params[{name!r}] must be real numbers, got dtype {arr.dtype}.")
+            arr = validate.array(params[name], f"params[{name!r}]", finite=False)
             if arr.shape != shape:
                 hint = " (transposed? Keras's layout is (n_in, n_units))" \
                     if arr.shape == shape[::-1] else ""
                 raise ValueError(f"params[{name!r}] must have shape {shape}, got {arr.shape}{hint}.")
-            arr = np.array(arr, dtype=np.float64)  # a copy: training never edits the caller's arrays
-            if not np.all(np.isfinite(arr)):
-                raise ValueError(f"params[{name!r}] contains NaN or infinite values.")
-            out[name] = arr
+            arr = validate.array(arr, f"params[{name!r}]")  # NaN/inf refused once the shape fits
+            out[name] = np.array(arr, copy=True)  # training never edits the caller's arrays
         return out
 
     @property
@@ -173,22 +170,17 @@ class TwoLayerNet:
     # ------------------------------------------------------------------ inputs
 
     def _check_X(self, X) -> np.ndarray:
-        X = np.asarray(X)
-        if X.dtype == object or not np.issubdtype(X.dtype, np.number) or np.iscomplexobj(X):
-            raise TypeError(f"X must be a numeric array, got dtype {X.dtype}.")
+        X = validate.array(X, "X", finite=False, min_size=0)
         if X.ndim != 2 or X.shape[1] != self.n_in:
             raise ValueError(f"X must have shape (m, {self.n_in}), got {X.shape}"
                              + ("; for one example use X[None, :]." if X.shape == (self.n_in,) else "."))
         if X.shape[0] == 0:
-            raise ValueError("X holds no examples.")
-        X = X.astype(np.float64, copy=False)
-        if not np.all(np.isfinite(X)):
-            raise ValueError("X contains NaN or infinite values.")
-        return X
+            raise ValueError("X holds no examples (shape (0, n_in)).")
+        return validate.array(X, "X")  # NaN and infinity refused
 
     def _check_t(self, t, m: int) -> np.ndarray:
         """Labels as class indices of shape (m,)."""
-        t = np.asarray(t)
+        t = validate.array(t, "t", dtype=None)
         if t.shape == (m, self.n_out):  # one-hot
             if not (np.all((t == 0) | (t == 1)) and np.all(t.sum(axis=1) == 1)):
                 raise ValueError("one-hot labels t must hold exactly one 1 per row and 0 elsewhere.")
@@ -196,16 +188,7 @@ class TwoLayerNet:
         if t.shape != (m,):
             raise ValueError(f"t must be class indices of shape ({m},) or one-hot of shape "
                              f"({m}, {self.n_out}), got {t.shape}.")
-        if not np.issubdtype(t.dtype, np.integer):
-            if np.issubdtype(t.dtype, np.floating) and np.all(np.isfinite(t)) \
-                    and np.all(t == np.round(t)):
-                t = t.astype(np.int64)
-            else:
-                raise TypeError(f"class-index labels t must be integers, got dtype {t.dtype}.")
-        if np.any(t < 0) or np.any(t >= self.n_out):
-            raise ValueError(f"class indices must be in [0, {self.n_out - 1}], got values from "
-                             f"{t.min()} to {t.max()}.")
-        return t
+        return validate.labels(t, "t", n_classes=self.n_out, length=m)
 
     # ------------------------------------------------------------------ forward and loss
 
@@ -269,7 +252,8 @@ class TwoLayerNet:
         """Central differences, one parameter at a time: ``2 * n_params`` forward passes."""
         X = self._check_X(X)
         t = self._check_t(t, X.shape[0])
-        if not (isinstance(h, numbers.Real) and 0 < h < 1):
+        h = validate.number(h, "h", positive=True)
+        if h >= 1:
             raise ValueError(f"h must be a small positive step such as 1e-4, got {h!r}.")
 
         def f(_):  # numerical_gradient perturbs self.params[name] in place; the loss reads it
@@ -278,18 +262,25 @@ class TwoLayerNet:
         return {name: _numerical_gradient(f, self.params[name], h=h) for name in PARAM_NAMES}
 
     def step(self, grads: Mapping, learning_rate: float) -> None:
-        """One gradient-descent update in place: ``p <- p - learning_rate * grads[p]``."""
-        if not (isinstance(learning_rate, numbers.Real) and np.isfinite(learning_rate)
-                and learning_rate > 0):
-            raise ValueError(f"learning_rate must be a positive number, got {learning_rate!r}.")
+        """One gradient-descent update in place: ``p <- p - learning_rate * grads[p]``.
+
+        Every gradient is checked first (shape, NaN, infinity), so a bad one leaves all the
+        weights as they were instead of poisoning them.
+        """
+        learning_rate = validate.number(learning_rate, "learning_rate", positive=True)
         if not isinstance(grads, Mapping) or set(grads) != set(PARAM_NAMES):
-            raise ValueError(f"grads must be a dict with the keys {PARAM_NAMES}.")
+            got = sorted(grads) if isinstance(grads, Mapping) else validate.describe(grads)
+            raise ValueError(f"grads must be a dict with the keys {PARAM_NAMES}, got {got}; "
+                             f"net.gradient(X, t) returns one.")
+        checked = {name: validate.array(grads[name], f"grads[{name!r}]", finite=False,
+                                        shape=self.params[name].shape) for name in PARAM_NAMES}
+        for name, g in checked.items():
+            if not np.all(np.isfinite(g)):
+                raise ValueError(f"grads[{name!r}] holds {int(np.sum(~np.isfinite(g)))} NaN or "
+                                 f"infinite value(s): the loss diverged (learning rate too large?) "
+                                 f"or the input holds NaN. The weights were left unchanged.")
         for name in PARAM_NAMES:
-            g = np.asarray(grads[name], dtype=float)
-            if g.shape != self.params[name].shape:
-                raise ValueError(f"grads[{name!r}] has shape {g.shape}, expected "
-                                 f"{self.params[name].shape}.")
-            self.params[name] -= learning_rate * g
+            self.params[name] -= learning_rate * checked[name]
 
     def __repr__(self) -> str:
         return (f"TwoLayerNet({self.n_in}, {self.n_hidden}, {self.n_out}, "

@@ -110,21 +110,48 @@ def test_relative_error_basics():
         relative_error({"a": a}, {"b": a})
 
 
+@pytest.mark.parametrize("a, b, error, match", [
+    ("ab", "cd", TypeError, "a must be an array of numbers"),
+    (np.array([np.nan]), np.array([1.0]), ValueError, "a holds 1 NaN"),
+    (np.array([]), np.array([]), ValueError, "a is empty"),
+    ({"a": np.ones(2)}, np.ones(2), TypeError, "two arrays or two dicts"),
+    ({"a": np.ones(2)}, {"a": np.ones(3)}, ValueError, "shapes differ for 'a'"),
+])
+def test_relative_error_bad_inputs(a, b, error, match):
+    with pytest.raises(error, match=match):
+        relative_error(a, b)
+
+
 # ----------------------------------------------------------------- bad inputs
 
 
-@pytest.mark.parametrize("kwargs, match", [
-    ({"n_in": 0}, "n_in must be a positive integer"),
-    ({"n_hidden": 2.5}, "n_hidden must be a positive integer"),
-    ({"n_out": 1}, "at least 2 classes"),
-    ({"hidden_activation": "softplus"}, "hidden_activation must be one of"),
-    ({"weight_init_std": -1.0}, "weight_init_std must be a positive"),
-    ({"seed": -3}, "seed must be a non-negative integer"),
+@pytest.mark.parametrize("kwargs, error, match", [
+    ({"n_in": 0}, ValueError, "n_in must be at least 1"),
+    ({"n_in": "5"}, TypeError, "n_in must be an integer.*without quotes"),
+    ({"n_hidden": 2.5}, TypeError, "n_hidden must be an integer"),
+    ({"n_hidden": True}, TypeError, "n_hidden must be an integer"),
+    ({"n_out": 1}, ValueError, "at least 2 classes"),
+    ({"hidden_activation": "softplus"}, ValueError, "hidden_activation must be one of"),
+    ({"hidden_activation": None}, TypeError, "hidden_activation must be one of"),
+    ({"hidden_activation": ["relu"]}, TypeError, "hidden_activation must be one of"),
+    ({"weight_init_std": -1.0}, ValueError, "weight_init_std must be positive"),
+    ({"weight_init_std": "0.1"}, TypeError, "weight_init_std must be a number"),
+    ({"seed": -3}, ValueError, r"seed must be between 0 and 2\*\*32 - 1"),
+    ({"seed": 2**40}, ValueError, r"seed must be between 0 and 2\*\*32 - 1"),
+    ({"seed": "1"}, TypeError, "seed must be an integer"),
 ])
-def test_bad_constructor_arguments(kwargs, match):
+def test_bad_constructor_arguments(kwargs, error, match):
     args = {"n_in": 5, "n_hidden": 3, "n_out": 4, **kwargs}
-    with pytest.raises(ValueError, match=match):
+    with pytest.raises(error, match=match):
         TwoLayerNet(**args)
+
+
+def test_numpy_scalars_are_accepted():
+    net = TwoLayerNet(np.int64(5), np.int32(3), np.int64(4), weight_init_std=np.float32(0.5),
+                      seed=np.int64(1))
+    assert net.n_hidden == 3 and isinstance(net.n_hidden, int)
+    np.testing.assert_array_equal(net.params["W1"], TwoLayerNet(5, 3, 4, weight_init_std=0.5,
+                                                                 seed=1).params["W1"])
 
 
 def test_bad_params():
@@ -137,7 +164,7 @@ def test_bad_params():
         TwoLayerNet(5, 3, 4, params=list(good.values()))
     with pytest.raises(ValueError, match="NaN"):
         TwoLayerNet(5, 3, 4, params={**good, "b2": np.array([0, np.nan, 0, 0])})
-    with pytest.raises(TypeError, match="real numbers"):
+    with pytest.raises(TypeError, match=r"params\['b1'\] must be an array of numbers"):
         TwoLayerNet(5, 3, 4, params={**good, "b1": np.array(["a", "b", "c"])})
 
 
@@ -148,15 +175,15 @@ def test_bad_inputs_and_labels(data):
         net.forward(X[:, :4])
     with pytest.raises(ValueError, match=r"X\[None, :\]"):
         net.forward(X[0])
-    with pytest.raises(TypeError, match="numeric"):
+    with pytest.raises(TypeError, match="X must be an array of numbers"):
         net.forward(np.array([["a"] * 5]))
     with pytest.raises(ValueError, match="NaN"):
         net.forward(np.full((2, 5), np.nan))
-    with pytest.raises(ValueError, match="class indices must be in"):
+    with pytest.raises(ValueError, match=r"class indices in 0\.\.3, got 4"):
         net.loss(X, np.full(9, 4))
     with pytest.raises(ValueError, match="shape"):
         net.gradient(X, t[:5])
-    with pytest.raises(TypeError, match="integers"):
+    with pytest.raises(ValueError, match="whole class indices"):
         net.loss(X, t + 0.5)
     with pytest.raises(ValueError, match="one-hot"):
         net.loss(X, np.ones((9, 4)))
@@ -164,5 +191,48 @@ def test_bad_inputs_and_labels(data):
         net.numerical_gradient(X, t, h=0)
     with pytest.raises(ValueError, match="learning_rate"):
         net.step(net.gradient(X, t), learning_rate=0)
-    with pytest.raises(ValueError, match="expected"):
+    with pytest.raises(ValueError, match=r"grads\['b2'\] must have shape \(4\)"):
         net.step({**net.gradient(X, t), "b2": np.zeros(3)}, learning_rate=0.1)
+
+
+@pytest.mark.parametrize("bad, match", [(np.nan, r"grads\['W1'\] holds 1 NaN"),
+                                        (np.inf, r"grads\['W1'\] holds 1 NaN or infinite")])
+def test_step_with_nan_gradient_leaves_the_weights_alone(data, bad, match):
+    X, t = data
+    net = TwoLayerNet(5, 3, 4, seed=0)
+    grads = net.gradient(X, t)
+    grads["W1"][0, 0] = bad
+    before = {k: v.copy() for k, v in net.params.items()}
+    with pytest.raises(ValueError, match=match):
+        net.step(grads, learning_rate=0.1)
+    for k in before:
+        np.testing.assert_array_equal(net.params[k], before[k])
+    assert np.all(np.isfinite(net.params["W1"]))
+
+
+@pytest.mark.parametrize("call, error, match", [
+    (lambda net, X, t: net.step(net.gradient(X, t), "0.1"), TypeError, "learning_rate must be"),
+    (lambda net, X, t: net.step({k: "a" for k in PARAM_NAMES}, 0.1), TypeError,
+     r"grads\['W1'\] must be an array of numbers"),
+    (lambda net, X, t: net.step([1, 2], 0.1), ValueError, "grads must be a dict"),
+    (lambda net, X, t: net.numerical_gradient(X, t, h="1e-4"), TypeError, "h must be a number"),
+    (lambda net, X, t: net.numerical_gradient(X, t, h=2.0), ValueError, "small positive step"),
+    (lambda net, X, t: net.loss(X, "a" * 9), TypeError, "t must hold numbers"),
+    (lambda net, X, t: net.loss(X, -np.ones(9, int)), ValueError, "non-negative class indices"),
+    (lambda net, X, t: net.forward(None), TypeError, "X must be an array of numbers, got None"),
+    (lambda net, X, t: net.forward(np.zeros((0, 5))), ValueError, "X holds no examples"),
+    (lambda net, X, t: net.accuracy(X, np.eye(4)[t][:, :3]), ValueError, "one-hot"),
+])
+def test_more_bad_inputs(data, call, error, match):
+    X, t = data
+    with pytest.raises(error, match=match):
+        call(TwoLayerNet(5, 3, 4, seed=0), X, t)
+
+
+def test_step_accepts_a_numpy_learning_rate(data):
+    X, t = data
+    a, b = TwoLayerNet(5, 3, 4, seed=0), TwoLayerNet(5, 3, 4, seed=0)
+    a.step(a.gradient(X, t), np.float32(0.5))
+    b.step(b.gradient(X, t), 0.5)
+    np.testing.assert_allclose(a.params["W1"], b.params["W1"], rtol=1e-7)
+    assert not np.allclose(a.params["W1"], TwoLayerNet(5, 3, 4, seed=0).params["W1"])
