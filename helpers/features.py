@@ -19,7 +19,11 @@ one normalisation over the whole image plays that role.
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
+
+from helpers import validate
 
 __all__ = ["image_gradients", "hog_features"]
 
@@ -27,51 +31,53 @@ _EPS = 1e-12
 
 
 def _as_images(images) -> np.ndarray:
-    """Return a float64 stack ``(m, h, w)``, with clear errors for anything else."""
-    arr = np.asarray(images)
-    if arr.dtype == object or arr.dtype == bool or not np.issubdtype(arr.dtype, np.number):
-        raise TypeError(f"images must be a numeric array, got dtype {arr.dtype}.")
-    if np.iscomplexobj(arr):
-        raise TypeError("images must be real-valued, got complex values.")
+    """Return a float64 stack ``(m, h, w)``, with clear errors for anything else.
+
+    Layouts: ``(m, h, w)``, ``(m, h, w, 1)``, flat square images ``(m, h*w)`` and ONE image
+    ``(h, w)``. A 2-D array is read as flat images when its rows have a square number of pixels
+    and it is not itself square (``(1077, 64)``: 1077 digits of 8x8); otherwise as one image
+    (``(8, 8)``, ``(16, 16)``, ``(20, 30)``). A square array whose side is itself a square number,
+    such as ``(16, 16)``, could be either: it is read as one image, with a warning.
+    """
+    arr = validate.array(images, "images", dtype=None, finite=False, min_size=0)
+    if arr.dtype.kind == "b":
+        raise TypeError("images must be a numeric array of intensities, got dtype bool; "
+                        "use images.astype(float).")
     arr = arr.astype(np.float64)
     if arr.ndim == 2:
-        m, n = arr.shape
-        side = int(round(np.sqrt(n)))
-        if side * side != n:
+        a, b = arr.shape
+        side = int(round(np.sqrt(b)))
+        flat_rows = side >= 2 and side * side == b
+        if a == b or not flat_rows:
+            if a == b and flat_rows:
+                warnings.warn(f"hog_features read the {arr.shape} array as ONE {a}x{b} image; if "
+                              f"it holds {a} flat {side}x{side} images, pass "
+                              f"images.reshape(-1, {side}, {side}) (pass image[None] to silence "
+                              f"this for one image).", UserWarning, stacklevel=3)
+            arr = arr[None]
+        else:
+            arr = arr.reshape(a, side, side)
+    elif arr.ndim == 3:
+        if arr.shape[0] == arr.shape[1] != arr.shape[2]:
             raise ValueError(
-                f"a 2-D array is read as a batch of flat square images (m, h*w), but {n} pixels per "
-                f"row is not a square number (shape {arr.shape}); for ONE image of shape {arr.shape} "
-                "pass image[None] (shape (1, h, w)).")
-        arr = arr.reshape(m, side, side)
+                f"images of shape {arr.shape} look like an (h, w, m) stack of {arr.shape[2]} "
+                f"images (or one colour image); images go first, (m, h, w): pass "
+                f"np.moveaxis(images, -1, 0). For a colour image convert to grey first "
+                f"(image.mean(axis=-1)); if these really are {arr.shape[0]} images of "
+                f"{arr.shape[1]}x{arr.shape[2]} pixels, pass images[..., None].")
     elif arr.ndim == 4:
         if arr.shape[-1] != 1:
             raise ValueError(f"4-D images must have one channel (m, h, w, 1), got shape {arr.shape}.")
         arr = arr[..., 0]
-    elif arr.ndim != 3:
-        raise ValueError("images must have shape (m, h*w), (m, h, w) or (m, h, w, 1), got shape "
-                         f"{arr.shape}.")
+    else:
+        raise ValueError("images must have shape (m, h, w), (m, h, w, 1), (m, h*w) or (h, w) for "
+                         f"one image, got shape {arr.shape}.")
     if arr.shape[0] == 0:
         raise ValueError("images is empty: got 0 images.")
     if arr.shape[1] < 2 or arr.shape[2] < 2:
         raise ValueError(f"images must be at least 2x2 pixels to have gradients, got "
                          f"{arr.shape[1]}x{arr.shape[2]}.")
-    if not np.all(np.isfinite(arr)):
-        raise ValueError("images contain NaN or infinite values.")
-    return arr
-
-
-def _check_int(value, name: str, minimum: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, int | np.integer):
-        raise TypeError(f"{name} must be an integer, got {value!r} ({type(value).__name__}).")
-    if value < minimum:
-        raise ValueError(f"{name} must be >= {minimum}, got {value}.")
-    return int(value)
-
-
-def _check_bool(value, name: str) -> bool:
-    if not isinstance(value, bool | np.bool_):
-        raise TypeError(f"{name} must be True or False, got {value!r}.")
-    return bool(value)
+    return validate.array(arr, "images")  # NaN and infinity refused
 
 
 def image_gradients(images):
@@ -80,7 +86,8 @@ def image_gradients(images):
     ``gx[i, r, c] ~ (I[r, c+1] - I[r, c-1]) / 2`` (central differences inside the image, one-sided
     differences on its border, as ``np.gradient`` computes them); ``gy`` likewise down the rows.
     ``images`` is ``(m, h*w)`` (flat square images, as ``helpers.data.digits_split`` gives),
-    ``(m, h, w)`` or ``(m, h, w, 1)``. Both outputs have shape ``(m, h, w)``.
+    ``(m, h, w)``, ``(m, h, w, 1)`` or one image ``(h, w)`` (read as ``m = 1``; see
+    :func:`hog_features` for how a 2-D array is read). Both outputs have shape ``(m, h, w)``.
     """
     imgs = _as_images(images)
     gy, gx = np.gradient(imgs, axis=(1, 2))
@@ -93,7 +100,12 @@ def hog_features(images, cell_size: int = 4, n_bins: int = 9, *, signed: bool = 
 
     Parameters
     ----------
-    images : array, ``(m, h*w)`` (flat square images), ``(m, h, w)`` or ``(m, h, w, 1)``
+    images : array, ``(m, h, w)``, ``(m, h, w, 1)``, ``(m, h*w)`` (flat square images) or ONE
+        image ``(h, w)``, which gives one row of features. A 2-D array is flat images when its
+        rows have a square number of pixels and it is not square itself (``(1077, 64)``: 8x8
+        digits); otherwise one image (``(8, 8)``, ``(16, 16)``; a square array whose side is a
+        square number warns, since it could be either). An ``(h, w, m)`` stack is refused with
+        the ``np.moveaxis`` that fixes it. Pass ``image[None]`` to mean one image of any shape.
     cell_size : side of the square cells, in pixels; must divide ``h`` and ``w``
     n_bins : number of orientation bins covering 0-180 degrees (0-360 if ``signed``)
     signed : if False (classic HOG), a gradient and its opposite count as the same orientation,
@@ -111,11 +123,11 @@ def hog_features(images, cell_size: int = 4, n_bins: int = 9, *, signed: bool = 
     cells, bins last).
     """
     imgs = _as_images(images)
-    cell_size = _check_int(cell_size, "cell_size", 1)
-    n_bins = _check_int(n_bins, "n_bins", 1)
-    signed = _check_bool(signed, "signed")
-    interpolate = _check_bool(interpolate, "interpolate")
-    normalize = _check_bool(normalize, "normalize")
+    cell_size = validate.integer(cell_size, "cell_size", minimum=1)
+    n_bins = validate.integer(n_bins, "n_bins", minimum=1)
+    signed = validate.boolean(signed, "signed")
+    interpolate = validate.boolean(interpolate, "interpolate")
+    normalize = validate.boolean(normalize, "normalize")
     m, h, w = imgs.shape
     if h % cell_size or w % cell_size:
         raise ValueError(f"cell_size={cell_size} must divide the image size {h}x{w} "

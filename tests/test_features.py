@@ -93,11 +93,12 @@ def test_features_separate_digits_better_than_chance():
 
 
 @pytest.mark.parametrize("images, error, match", [
-    (np.array([["a", "b"], ["c", "d"]]), TypeError, "numeric"),
-    (np.ones((2, 8, 8), dtype=bool), TypeError, "numeric"),
-    (np.ones((2, 8, 8)) * 1j, TypeError, "real"),
-    (np.ones((8, 8)), ValueError, r"image\[None\]"),       # one image passed without a batch axis
-    (np.ones((2, 63)), ValueError, "square"),
+    (np.array([["a", "b"], ["c", "d"]]), TypeError, "images must hold numbers"),
+    (np.ones((2, 8, 8), dtype=bool), TypeError, "numeric array of intensities, got dtype bool"),
+    (np.ones((2, 8, 8)) * 1j, TypeError, "must hold numbers, got dtype complex"),
+    (None, TypeError, "images must be an array of numbers, got None"),
+    (np.ones((8, 8, 50)), ValueError, r"\(h, w, m\) stack.*np\.moveaxis\(images, -1, 0\)"),
+    (np.ones((16, 16, 3)), ValueError, r"colour image.*mean\(axis=-1\)"),
     (np.ones((2, 8, 8, 3)), ValueError, "one channel"),
     (np.ones(64), ValueError, "shape"),
     (np.ones((0, 8, 8)), ValueError, "empty"),
@@ -113,10 +114,12 @@ def test_bad_images_are_explained(images, error, match):
 
 @pytest.mark.parametrize("kwargs, error, match", [
     (dict(cell_size=3), ValueError, "must divide"),
-    (dict(cell_size=0), ValueError, "cell_size must be >= 1"),
+    (dict(cell_size=0), ValueError, "cell_size must be at least 1"),
+    (dict(cell_size="4"), TypeError, "cell_size must be an integer.*without quotes"),
     (dict(cell_size=2.0), TypeError, "cell_size must be an integer"),
     (dict(cell_size=True), TypeError, "cell_size must be an integer"),
-    (dict(n_bins=0), ValueError, "n_bins must be >= 1"),
+    (dict(n_bins=0), ValueError, "n_bins must be at least 1"),
+    (dict(n_bins=None), TypeError, "n_bins must be an integer"),
     (dict(signed="yes"), TypeError, "signed must be True or False"),
     (dict(interpolate=1), TypeError, "interpolate must be True or False"),
     (dict(normalize=None), TypeError, "normalize must be True or False"),
@@ -124,3 +127,37 @@ def test_bad_images_are_explained(images, error, match):
 def test_bad_options_are_explained(kwargs, error, match):
     with pytest.raises(error, match=match):
         hog_features(np.ones((2, 8, 8)), **kwargs)
+
+
+def test_one_2d_image_is_one_image():
+    rng = np.random.default_rng(4)
+    img = rng.random((8, 8))
+    f = hog_features(img)
+    assert f.shape == (1, 2 * 2 * 9)
+    np.testing.assert_array_equal(f, hog_features(img[None]))
+    rect = rng.random((8, 12))  # 12 pixels per row is not a square number: one 8x12 image
+    assert hog_features(rect).shape == (1, 2 * 3 * 9)
+    gx, gy = image_gradients(img)
+    assert gx.shape == gy.shape == (1, 8, 8)
+
+
+def test_a_16x16_image_is_one_image_with_a_warning():
+    img = np.random.default_rng(5).random((16, 16))
+    with pytest.warns(UserWarning, match=r"ONE 16x16 image.*reshape\(-1, 4, 4\)"):
+        f = hog_features(img)
+    assert f.shape == (1, 4 * 4 * 9)
+    np.testing.assert_array_equal(f, hog_features(img[None]))
+
+
+def test_flat_batches_and_the_explicit_layouts_still_work():
+    x = np.random.default_rng(6).random((3, 8, 8))
+    np.testing.assert_array_equal(hog_features(x.reshape(3, 64)), hog_features(x))
+    # three images whose first two axes are equal: the 4-D form says "images first"
+    y = np.random.default_rng(7).random((8, 8, 12))
+    assert hog_features(y[..., None]).shape == (8, 2 * 3 * 9)
+
+
+def test_numpy_integer_options_are_accepted():
+    x = np.random.default_rng(8).random((2, 8, 8))
+    np.testing.assert_array_equal(hog_features(x, cell_size=np.int64(4), n_bins=np.int32(9),
+                                               signed=np.bool_(False)), hog_features(x))
