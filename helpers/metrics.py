@@ -26,6 +26,8 @@ import warnings
 
 import numpy as np
 
+from helpers import validate
+
 __all__ = ["confusion_matrix", "precision_recall_f1", "precision_recall_curve"]
 
 _MAX_SHOWN = 6  # how many offending values an error message lists
@@ -35,20 +37,13 @@ _MAX_SHOWN = 6  # how many offending values an error message lists
 
 
 def _as_1d(x, name: str) -> np.ndarray:
-    """``x`` as a non-empty 1-D numeric (or bool) array; TypeError/ValueError otherwise."""
-    if x is None:
-        raise TypeError(f"{name} is None; expected a 1-D sequence of numbers.")
+    """``x`` as a non-empty 1-D numeric (or bool) array, its dtype kept; TypeError/ValueError otherwise.
+
+    NaN and infinity pass here: each caller says what they mean for labels or scores.
+    """
     if isinstance(x, str | bytes):
         raise TypeError(f"{name} must be a 1-D sequence of numbers, got a string {x!r}.")
-    try:
-        arr = np.asarray(x)
-    except ValueError as err:  # ragged nested lists
-        raise ValueError(f"{name} could not be read as an array ({err}); expected a flat "
-                         "1-D sequence.") from None
-    if arr.dtype == object or not (np.issubdtype(arr.dtype, np.number) or arr.dtype == bool):
-        raise TypeError(f"{name} must be numeric (or bool), got an array of dtype {arr.dtype}.")
-    if np.iscomplexobj(arr):
-        raise TypeError(f"{name} must be real, got complex values.")
+    arr = validate.array(x, name, dtype=None, finite=False, min_size=0)
     if arr.ndim != 1:
         hint = (" Flatten it with .ravel() (a Keras predict() returns shape (m, 1))."
                 if arr.ndim == 2 and 1 in arr.shape else "")
@@ -85,12 +80,6 @@ def _as_labels(x, name: str, *, probabilities_hint: bool = False) -> np.ndarray:
     return arr.astype(np.int64)
 
 
-def _same_length(a: np.ndarray, b: np.ndarray, name_a: str, name_b: str) -> None:
-    if a.shape[0] != b.shape[0]:
-        raise ValueError(f"{name_a} and {name_b} must have the same length, got {a.shape[0]} "
-                         f"and {b.shape[0]}.")
-
-
 # --------------------------------------------------------------------------- metrics
 
 
@@ -107,7 +96,7 @@ def confusion_matrix(y_true, y_pred) -> np.ndarray:
     """
     t = _as_labels(y_true, "y_true")
     p = _as_labels(y_pred, "y_pred", probabilities_hint=True)
-    _same_length(t, p, "y_true", "y_pred")
+    validate.same_length("y_true", t, "y_pred", p)
     tp = int(np.sum((t == 1) & (p == 1)))
     fp = int(np.sum((t == 0) & (p == 1)))
     fn = int(np.sum((t == 1) & (p == 0)))
@@ -155,7 +144,7 @@ def precision_recall_curve(y_true, scores):
     """
     t = _as_labels(y_true, "y_true")
     s = _as_1d(scores, "scores")
-    _same_length(t, s, "y_true", "scores")
+    validate.same_length("y_true", t, "scores", s)
     if not np.issubdtype(s.dtype, np.floating):
         s = s.astype(np.float64)
     if np.isnan(s).any():

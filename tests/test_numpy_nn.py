@@ -295,8 +295,10 @@ def test_ignoring_the_result_for_an_array_is_refused():
 @pytest.mark.parametrize("make", [nn.GradientDescent, nn.Momentum, nn.Adam])
 def test_state_from_other_parameters_is_refused(make, first, second, match):
     opt = make(0.1)
-    grads = (lambda p: {k: np.ones_like(v) for k, v in p.items()} if isinstance(p, dict)
-             else np.ones_like(p))
+
+    def grads(p):
+        return {k: np.ones_like(v) for k, v in p.items()} if isinstance(p, dict) else np.ones_like(p)
+
     opt.update(first, grads(first))
     with pytest.raises(ValueError, match=match):
         opt.update(second, grads(second))
