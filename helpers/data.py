@@ -13,11 +13,14 @@ from __future__ import annotations
 
 import hashlib
 import io
+import re
 import sys
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+
+from helpers import validate
 
 __all__ = [
     "DATA_DIR", "Split", "digits_split", "make_coffee_roasting", "coffee_roasting",
@@ -27,20 +30,6 @@ __all__ = [
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 MANIFEST = "MANIFEST.sha256"
 REGENERATE = "make data   (or: python -m helpers.data --regenerate)"
-
-
-def _check_seed(seed) -> int:
-    if isinstance(seed, bool) or not isinstance(seed, int | np.integer):
-        raise TypeError(f"seed must be an integer, got {seed!r}.")
-    if seed < 0:
-        raise ValueError(f"seed must be non-negative, got {seed}.")
-    return int(seed)
-
-
-def _check_fraction(value, name: str) -> float:
-    if not (isinstance(value, int | float) and 0 < value < 1):
-        raise ValueError(f"{name} must be a fraction strictly between 0 and 1, got {value!r}.")
-    return float(value)
 
 
 # --------------------------------------------------------------------------- digits
@@ -72,9 +61,10 @@ def digits_split(seed: int = 42, cv_fraction: float = 0.2, test_fraction: float 
     from sklearn.datasets import load_digits
     from sklearn.model_selection import train_test_split
 
-    seed = _check_seed(seed)
-    cv_fraction = _check_fraction(cv_fraction, "cv_fraction")
-    test_fraction = _check_fraction(test_fraction, "test_fraction")
+    seed = validate.seed(seed)
+    cv_fraction = validate.fraction(cv_fraction, "cv_fraction")
+    test_fraction = validate.fraction(test_fraction, "test_fraction")
+    images = validate.boolean(images, "images")
     if cv_fraction + test_fraction >= 1:
         raise ValueError(f"cv_fraction + test_fraction must leave data to train on, got "
                          f"{cv_fraction} + {test_fraction}.")
@@ -104,9 +94,8 @@ def make_coffee_roasting(n: int = 200, seed: int = 2):
     must be shorter). That region is a triangle-like patch a single neuron cannot carve out,
     but a small network can.
     """
-    seed = _check_seed(seed)
-    if not isinstance(n, int | np.integer) or n < 1:
-        raise ValueError(f"n must be a positive integer, got {n!r}.")
+    seed = validate.seed(seed)
+    n = validate.integer(n, "n", minimum=1)
     rng = np.random.default_rng(seed)
     temperature = rng.uniform(150.0, 285.0, n)
     duration = rng.uniform(11.5, 15.5, n)
@@ -149,10 +138,10 @@ def rare_disease(n: int = 20_000, prevalence: float = 0.005, separation: float =
     shifts by ``separation`` standard deviations for ill patients (informative, but overlapping),
     and 2 that carry no signal. Rows are shuffled. Returns ``X`` (n, 5) float32 and ``y`` (n,) int64.
     """
-    seed = _check_seed(seed)
-    prevalence = _check_fraction(prevalence, "prevalence")
-    if not isinstance(n, int | np.integer) or n < 2:
-        raise ValueError(f"n must be an integer >= 2, got {n!r}.")
+    seed = validate.seed(seed)
+    prevalence = validate.fraction(prevalence, "prevalence")
+    n = validate.integer(n, "n", minimum=2)
+    separation = validate.number(separation, "separation")
     n_pos = int(round(n * prevalence))
     if n_pos < 1:
         raise ValueError(f"n * prevalence = {n * prevalence:.3g} rounds to no ill patients; "
@@ -178,10 +167,14 @@ def _read_manifest(data_dir: Path) -> dict[str, str]:
     if not path.exists():
         raise FileNotFoundError(f"{path} is missing; regenerate it with: {REGENERATE}")
     entries = {}
-    for line in path.read_text().splitlines():
+    for number, line in enumerate(path.read_text().splitlines(), start=1):
         if line.strip() and not line.startswith("#"):
-            digest, name = line.split(maxsplit=1)
-            entries[name.strip()] = digest
+            parts = line.split(maxsplit=1)
+            if len(parts) != 2 or not re.fullmatch(r"[0-9a-f]{64}", parts[0]):
+                raise ValueError(f"{path.name} line {number} is malformed: {line.strip()!r}; each "
+                                 f"line must be '<64 hex digits of SHA-256>  <file name>'. "
+                                 f"Regenerate it with: {REGENERATE}")
+            entries[parts[1].strip()] = parts[0]
     return entries
 
 
@@ -191,6 +184,9 @@ def load_data_file(name: str, data_dir: Path | None = None) -> bytes:
     Raises ``FileNotFoundError`` or ``ValueError`` naming the file and the command that
     regenerates it when the file is missing, unlisted or altered.
     """
+    if not isinstance(name, str) or not name:
+        raise TypeError(f"name must be a file name in data/ such as 'coffee_roasting.csv', got "
+                        f"{validate.describe(name)}.")
     data_dir = Path(data_dir) if data_dir is not None else DATA_DIR
     manifest = _read_manifest(data_dir)
     if name not in manifest:
@@ -201,6 +197,12 @@ def load_data_file(name: str, data_dir: Path | None = None) -> bytes:
         raise FileNotFoundError(f"data/{name} is missing; regenerate it with: {REGENERATE}")
     data = path.read_bytes()
     if _sha256(data) != manifest[name]:
+        if b"\r\n" in data and _sha256(data.replace(b"\r\n", b"\n")) == manifest[name]:
+            raise ValueError(
+                f"data/{name} has Windows (CRLF) line endings, so it does not match its checksum; "
+                f"the content is otherwise intact. Git converted it on checkout: the repository's "
+                f".gitattributes keeps data/ files LF, so run `git add --renormalize data` (or "
+                f"`git config core.autocrlf false` and check the file out again).")
         raise ValueError(f"data/{name} does not match its checksum in data/{MANIFEST} (the file was "
                          f"altered or is stale); regenerate it with: {REGENERATE}")
     return data

@@ -21,13 +21,23 @@ def test_digits_split_is_deterministic_and_disjoint():
     assert not np.array_equal(a.x_train, c.x_train)
 
 
-def test_digits_split_parts_are_disjoint():
-    s = data.digits_split(seed=0)
-    total = len(s.y_train) + len(s.y_cv) + len(s.y_test)
-    assert total == 1797
-    allx = np.concatenate([s.x_train, s.x_cv, s.x_test])
-    # load_digits has a few duplicate images; an overlap beyond those would mean a leaky split
-    assert len({r.tobytes() for r in allx}) >= 1797 - 20
+def test_load_digits_has_no_duplicate_images():
+    from sklearn.datasets import load_digits
+
+    x = load_digits().data
+    assert len({r.tobytes() for r in x}) == len(x) == 1797
+
+
+@pytest.mark.parametrize("seed", [0, 7])
+def test_digits_split_parts_are_disjoint(seed):
+    s = data.digits_split(seed=seed)
+    parts = {name: {r.tobytes() for r in x}
+             for name, x in (("train", s.x_train), ("cv", s.x_cv), ("test", s.x_test))}
+    # load_digits has no duplicate image, so any shared row would be a leak between parts
+    assert not parts["train"] & parts["cv"]
+    assert not parts["train"] & parts["test"]
+    assert not parts["cv"] & parts["test"]
+    assert sum(len(p) for p in parts.values()) == 1797
 
 
 def test_digits_images_shape():
@@ -35,13 +45,52 @@ def test_digits_images_shape():
     assert s.x_train.shape[1:] == (8, 8, 1)
 
 
-@pytest.mark.parametrize("kwargs, match", [
-    ({"seed": -1}, "non-negative"), ({"seed": 1.5}, "integer"),
-    ({"cv_fraction": 0}, "between 0 and 1"), ({"cv_fraction": 0.6, "test_fraction": 0.5}, "leave data"),
+@pytest.mark.parametrize("kwargs, error, match", [
+    ({"seed": -1}, ValueError, r"seed must be between 0 and 2\*\*32 - 1"),
+    ({"seed": 2**40}, ValueError, r"seed must be between 0 and 2\*\*32 - 1.*scikit-learn"),
+    ({"seed": 1.5}, TypeError, "seed must be an integer"),
+    ({"seed": "42"}, TypeError, "seed must be an integer.*without quotes"),
+    ({"cv_fraction": 0}, ValueError, "strictly between 0 and 1"),
+    ({"cv_fraction": "0.2"}, TypeError, "cv_fraction must be a number"),
+    ({"test_fraction": None}, TypeError, "test_fraction must be a number"),
+    ({"cv_fraction": 0.6, "test_fraction": 0.5}, ValueError, "leave data"),
+    ({"images": "yes"}, TypeError, "images must be True or False"),
 ])
-def test_digits_split_bad_arguments(kwargs, match):
-    with pytest.raises((ValueError, TypeError), match=match):
+def test_digits_split_bad_arguments(kwargs, error, match):
+    with pytest.raises(error, match=match):
         data.digits_split(**kwargs)
+
+
+def test_digits_split_accepts_numpy_scalars():
+    a = data.digits_split(seed=np.int64(3), cv_fraction=np.float32(0.2), images=np.bool_(False))
+    np.testing.assert_array_equal(a.x_train, data.digits_split(seed=3).x_train)
+
+
+@pytest.mark.parametrize("call, error, match", [
+    (lambda: data.make_coffee_roasting(n="200"), TypeError, "n must be an integer"),
+    (lambda: data.make_coffee_roasting(n=0), ValueError, "n must be at least 1"),
+    (lambda: data.make_coffee_roasting(seed=2**70), ValueError, "seed must be between"),
+    (lambda: data.rare_disease(separation="1.5"), TypeError, "separation must be a number"),
+    (lambda: data.rare_disease(separation=float("nan")), ValueError, "separation must be a finite"),
+    (lambda: data.rare_disease(n=2000.0), TypeError, "Use 2000 instead of 2000.0"),
+    (lambda: data.rare_disease(prevalence=1.5), ValueError, "prevalence must be a fraction"),
+    (lambda: data.rare_disease(seed=-1), ValueError, "seed must be between"),
+    (lambda: data.load_data_file(None), TypeError, "name must be a file name"),
+])
+def test_generators_bad_arguments(call, error, match):
+    with pytest.raises(error, match=match):
+        call()
+
+
+@pytest.mark.parametrize("line", ["deadbeef", "not-a-digest  coffee_roasting.csv", "a" * 64])
+def test_malformed_manifest_line_is_named(tmp_path, line):
+    shutil.copytree(data.DATA_DIR, tmp_path / "d")
+    manifest = tmp_path / "d" / data.MANIFEST
+    text = manifest.read_text()
+    manifest.write_text(text + line + "\n")
+    bad_line = len(text.splitlines()) + 1
+    with pytest.raises(ValueError, match=rf"MANIFEST\.sha256 line {bad_line} is malformed.*make data"):
+        data.load_data_file("coffee_roasting.csv", tmp_path / "d")
 
 
 def test_coffee_file_equals_its_generator():
@@ -65,7 +114,9 @@ def test_rare_disease_has_exact_prevalence():
 
 
 def test_manifest_verifies_every_shipped_file():
-    assert data.verify_data_files() == ["coffee_roasting.csv"]
+    names = data.verify_data_files()
+    assert "coffee_roasting.csv" in names
+    assert names == sorted(data._read_manifest(data.DATA_DIR))
 
 
 def test_manifest_matches_the_generators(tmp_path):
