@@ -1,0 +1,286 @@
+"""Evaluating a model (lessons 10 and 11): data with known noise, errors, diagnosis, learning curves.
+
+- :func:`true_function` and :func:`noisy_regression`: a regression task whose noise is known, so
+  the irreducible error (the best any model can do on new data) is exactly ``noise_std ** 2``;
+- :func:`classification_error`: the fraction of examples a classifier gets wrong;
+- :func:`diagnose`: high bias / high variance / both / neither, read against a baseline;
+- :func:`fit_full_batch`: ``steps`` full-batch gradient steps in one Keras ``fit`` call;
+- :func:`keras_learning_curve`: J_train and J_cv of a Keras model against the training-set size m,
+  over a few resamples per size, as a pandas DataFrame (:func:`summarise_curve` gives mean and spread);
+- :func:`plot_errors`: J_train and J_cv (with their spread) against m, a degree or lambda, and the
+  baseline as a horizontal line.
+
+Errors here are always computed from predictions, *without* any regularisation penalty, the way the
+course defines J_train and J_cv (the loss Keras reports during ``fit`` includes the penalty).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Sequence
+
+import numpy as np
+
+from helpers import validate
+
+__all__ = [
+    "true_function", "noisy_regression", "classification_error", "diagnose", "DIAGNOSES",
+    "fit_full_batch", "keras_learning_curve", "summarise_curve", "plot_errors",
+]
+
+# --------------------------------------------------------------------------- data with known noise
+
+
+def true_function(x) -> np.ndarray:
+    """The noise-free target of :func:`noisy_regression`, for inputs ``x`` of shape (m, n_features).
+
+    ``f(x) = sin(2.5 x1) + 0.5 cos(6 x1)``, a wave in the first feature; with 3 or more features
+    ``+ x2 * x3`` (an interaction), with 4 or more ``+ 0.5 cos(3 x4)``. Further features carry no
+    signal. A 1-D array is read as one feature.
+    """
+    x = validate.array(x, "x", ndim=(1, 2))
+    if x.ndim == 1:
+        x = x[:, None]
+    out = np.sin(2.5 * x[:, 0]) + 0.5 * np.cos(6.0 * x[:, 0])
+    if x.shape[1] >= 3:
+        out = out + x[:, 1] * x[:, 2]
+    if x.shape[1] >= 4:
+        out = out + 0.5 * np.cos(3.0 * x[:, 3])
+    return out
+
+
+def noisy_regression(n: int = 200, *, n_features: int = 1, noise_std: float = 0.3,
+                     seed: int = 42) -> tuple[np.ndarray, np.ndarray]:
+    """``n`` examples of ``y = true_function(x) + noise``, noise normal with std ``noise_std``.
+
+    ``x`` is uniform on [-1, 1] in each of ``n_features`` columns. Because the noise is known, the
+    irreducible error is exact: no model can have an expected squared error on new examples below
+    ``noise_std ** 2`` (the error of ``true_function`` itself). Rows are independent, so any
+    slice of them is a random sample. Returns ``x`` (n, n_features) float64 and ``y`` (n,) float64;
+    deterministic given ``seed``.
+    """
+    n = validate.integer(n, "n", minimum=1)
+    n_features = validate.integer(n_features, "n_features", minimum=1, maximum=100)
+    noise_std = validate.number(noise_std, "noise_std", non_negative=True)
+    seed = validate.seed(seed)
+    rng = np.random.default_rng(seed)
+    x = rng.uniform(-1.0, 1.0, size=(n, n_features))
+    y = true_function(x) + noise_std * rng.normal(size=n)
+    return x, y
+
+
+# --------------------------------------------------------------------------- errors and diagnosis
+
+
+def classification_error(y_true, y_pred) -> float:
+    """The fraction of examples whose predicted class differs from the true class.
+
+    Both are class indices (0/1 for a binary task); for probabilities, threshold them first
+    (``(p >= 0.5).astype(int)``) or take ``p.argmax(axis=1)``.
+    """
+    y_true = validate.labels(y_true, "y_true")
+    y_pred = validate.labels(y_pred, "y_pred", length=len(y_true))
+    return float(np.mean(y_true != y_pred))
+
+
+#: The four verdicts of :func:`diagnose`.
+DIAGNOSES = ("high bias", "high variance", "high bias and high variance", "neither")
+
+
+def diagnose(j_train, j_cv, baseline, *, tolerance) -> str:
+    """Read J_train and J_cv against a baseline, the course's way.
+
+    - bias gap = ``j_train - baseline``: how far the model is from the best we can hope for *on the
+      data it was trained on*; above ``tolerance`` means **high bias** (it underfits);
+    - variance gap = ``j_cv - j_train``: how much worse it does on new data; above ``tolerance``
+      means **high variance** (it overfits);
+    - both gaps large: **high bias and high variance**; neither: ``"neither"``.
+
+    ``baseline`` is the error level we can reasonably hope for (human level, a competing algorithm,
+    experience, or an exactly known noise level); ``tolerance`` is the size of a gap that matters
+    to you, in the same units as the errors. Returns one of :data:`DIAGNOSES`.
+    """
+    j_train = validate.number(j_train, "j_train", non_negative=True)
+    j_cv = validate.number(j_cv, "j_cv", non_negative=True)
+    baseline = validate.number(baseline, "baseline", non_negative=True)
+    tolerance = validate.number(tolerance, "tolerance", positive=True)
+    high_bias = j_train - baseline > tolerance
+    high_variance = j_cv - j_train > tolerance
+    if high_bias and high_variance:
+        return "high bias and high variance"
+    if high_bias:
+        return "high bias"
+    if high_variance:
+        return "high variance"
+    return "neither"
+
+
+# --------------------------------------------------------------------------- Keras training loop
+
+#: The most rows :func:`fit_full_batch` will stack (steps x examples), about 400 MB of float32 at 16
+#: features.
+MAX_STACKED_ROWS = 6_000_000
+
+
+def fit_full_batch(model, x, y, steps: int):
+    """``steps`` full-batch gradient steps of a compiled Keras model, in one ``fit`` call.
+
+    ``model.fit(x, y, epochs=steps, batch_size=len(x))`` does the same steps, but pays Keras's
+    per-epoch bookkeeping (tens of milliseconds) every step. Here the training set is stacked
+    ``steps`` times and fitted for one epoch with ``batch_size=len(x)`` and ``shuffle=False``:
+    each batch is exactly the training set, so the result is the same, at one epoch's overhead.
+    Returns the ``History`` (its ``"loss"`` is the mean over the steps).
+    """
+    if not (hasattr(model, "fit") and hasattr(model, "count_params")):
+        raise TypeError(f"model must be a compiled Keras model, got {validate.describe(model)}.")
+    if getattr(model, "optimizer", None) is None:
+        raise ValueError("model is not compiled: call model.compile(optimizer=..., loss=...) first.")
+    x = validate.array(x, "x", min_ndim=2, dtype=np.float32)
+    y = validate.array(y, "y", min_ndim=1, dtype=np.float32)
+    validate.same_length("x", x, "y", y)
+    steps = validate.integer(steps, "steps", minimum=1)
+    if steps * len(x) > MAX_STACKED_ROWS:
+        raise ValueError(f"steps * len(x) = {steps} * {len(x)} rows would be stacked, more than "
+                         f"{MAX_STACKED_ROWS:,}; use fewer steps, or model.fit with mini-batches.")
+    reps_x = (steps,) + (1,) * (x.ndim - 1)
+    reps_y = (steps,) + (1,) * (y.ndim - 1)
+    return model.fit(np.tile(x, reps_x), np.tile(y, reps_y), batch_size=len(x), epochs=1,
+                     shuffle=False, verbose=0)
+
+
+def _predict(model, x) -> np.ndarray:
+    import keras
+
+    return keras.ops.convert_to_numpy(model(np.asarray(x, dtype=np.float32), training=False))
+
+
+def _error(kind: str, y, out) -> float:
+    """Mean squared error of a single output, or the fraction misclassified."""
+    y = np.asarray(y).reshape(len(y), -1)
+    out = np.asarray(out).reshape(len(y), -1)
+    if kind == "mse":
+        return float(np.mean((out - y) ** 2))
+    pred = out.argmax(axis=1) if out.shape[1] > 1 else (out[:, 0] >= 0.5).astype(int)
+    return float(np.mean(pred != y[:, 0]))
+
+
+def keras_learning_curve(make_model: Callable, x, y, x_cv, y_cv, sizes: Sequence[int], *,
+                         steps: int, resamples: int = 3, error: str = "mse", seed: int = 0):
+    """J_train and J_cv of a Keras model trained on ``m`` examples, for each ``m`` in ``sizes``.
+
+    For each size and each of ``resamples`` resamples, ``m`` rows are drawn from ``(x, y)``
+    without replacement (a fresh draw per resample), ``make_model(model_seed)`` builds and compiles
+    a fresh model (``model_seed`` differs per resample: pass it to ``keras.utils.set_random_seed``),
+    :func:`fit_full_batch` trains it for ``steps`` steps, and both errors are computed from its
+    predictions, without any regularisation penalty: ``error="mse"`` (mean squared error of a
+    single output) or ``"classification"`` (fraction misclassified; argmax of several outputs, or
+    one probability thresholded at 0.5). The cv set is the same for every run.
+
+    Returns a pandas DataFrame with one row per run: ``m``, ``resample``, ``j_train``, ``j_cv``,
+    ``seconds`` (CPU time of the training). :func:`summarise_curve` gives mean and spread per m.
+    """
+    import pandas as pd
+
+    if not callable(make_model):
+        raise TypeError(f"make_model must be a function model_seed -> compiled Keras model, got "
+                        f"{validate.describe(make_model)}.")
+    x = validate.array(x, "x", min_ndim=2)
+    y = validate.array(y, "y", min_ndim=1)
+    validate.same_length("x", x, "y", y)
+    x_cv = validate.array(x_cv, "x_cv", shape=(None,) + x.shape[1:])
+    y_cv = validate.array(y_cv, "y_cv", min_ndim=1)
+    validate.same_length("x_cv", x_cv, "y_cv", y_cv)
+    error = validate.choice(error, "error", ["mse", "classification"])
+    if error == "classification":
+        y = validate.labels(y, "y").astype(float)
+        y_cv = validate.labels(y_cv, "y_cv").astype(float)
+    steps = validate.integer(steps, "steps", minimum=1)
+    resamples = validate.integer(resamples, "resamples", minimum=1)
+    seed = validate.seed(seed)
+    if isinstance(sizes, str | bytes) or not isinstance(sizes, Sequence | np.ndarray) \
+            or len(sizes) == 0:
+        raise TypeError(f"sizes must be a non-empty list of training-set sizes, got "
+                        f"{validate.describe(sizes)}.")
+    sizes = [validate.integer(m, "each size", minimum=1, maximum=len(x)) for m in sizes]
+    rng = np.random.default_rng(seed)
+    rows = []
+    for m in sizes:
+        for r in range(resamples):
+            idx = rng.choice(len(x), size=m, replace=False)
+            model = make_model(seed + 1000 * r + m)
+            start = time.process_time()
+            fit_full_batch(model, x[idx], y[idx], steps)
+            seconds = time.process_time() - start
+            rows.append({"m": m, "resample": r,
+                         "j_train": _error(error, y[idx], _predict(model, x[idx])),
+                         "j_cv": _error(error, y_cv, _predict(model, x_cv)),
+                         "seconds": seconds})
+    return pd.DataFrame(rows)
+
+
+def summarise_curve(curve):
+    """Mean and standard deviation of ``j_train`` and ``j_cv`` per ``m`` of a learning-curve table.
+
+    ``curve`` is a DataFrame with columns ``m``, ``j_train``, ``j_cv`` (as :func:`keras_learning_curve`
+    returns). Returns a DataFrame indexed by ``m`` with columns ``j_train``, ``j_train_std``,
+    ``j_cv``, ``j_cv_std`` (std 0 when there is one resample).
+    """
+    import pandas as pd
+
+    if not isinstance(curve, pd.DataFrame):
+        raise TypeError(f"curve must be a pandas DataFrame, got {validate.describe(curve)}.")
+    missing = {"m", "j_train", "j_cv"} - set(curve.columns)
+    if missing:
+        raise ValueError(f"curve lacks the column(s) {sorted(missing)}; it needs m, j_train, j_cv "
+                         f"(as keras_learning_curve returns).")
+    if curve.empty:
+        raise ValueError("curve has no rows: nothing was measured.")
+    g = curve.groupby("m")
+    out = pd.DataFrame({"j_train": g["j_train"].mean(), "j_train_std": g["j_train"].std(ddof=0),
+                        "j_cv": g["j_cv"].mean(), "j_cv_std": g["j_cv"].std(ddof=0)})
+    return out
+
+
+# --------------------------------------------------------------------------- plot
+
+
+def plot_errors(x, j_train, j_cv, *, baseline: float | None = None, train_spread=None,
+                cv_spread=None, ax=None, xlabel: str = "training set size m",
+                ylabel: str = "error", logx: bool = False, logy: bool = False,
+                title: str | None = None, labels: Sequence[str] = ("J_train", "J_cv")):
+    """Plot J_train and J_cv against ``x`` (sizes m, degrees, lambdas) with the baseline as a line.
+
+    ``train_spread`` / ``cv_spread`` (e.g. standard deviations over resamples) shade a band of
+    plus or minus that much around each curve. Returns the matplotlib Axes.
+    """
+    import matplotlib.pyplot as plt
+
+    xs = validate.array(x, "x", ndim=1)
+    j_train = validate.array(j_train, "j_train", shape=(len(xs),))
+    j_cv = validate.array(j_cv, "j_cv", shape=(len(xs),))
+    spreads = [None if s is None else validate.array(s, name, shape=(len(xs),))
+               for s, name in ((train_spread, "train_spread"), (cv_spread, "cv_spread"))]
+    if baseline is not None:
+        baseline = validate.number(baseline, "baseline")
+    logx = validate.boolean(logx, "logx")
+    logy = validate.boolean(logy, "logy")
+    if isinstance(labels, str) or len(labels) != 2:
+        raise ValueError(f"labels must be two names (train, cv), got {validate.describe(labels)}.")
+    ax = ax if ax is not None else plt.subplots()[1]
+    for values, spread, label, color in ((j_train, spreads[0], labels[0], "tab:blue"),
+                                         (j_cv, spreads[1], labels[1], "tab:orange")):
+        ax.plot(xs, values, "o-", color=color, label=label)
+        if spread is not None:
+            ax.fill_between(xs, values - spread, values + spread, color=color, alpha=0.2)
+    if baseline is not None:
+        ax.axhline(baseline, color="k", ls="--", lw=1, label="baseline")
+    if logx:
+        ax.set_xscale("log")
+    if logy:
+        ax.set_yscale("log")
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    if title:
+        ax.set_title(title)
+    ax.legend()
+    return ax

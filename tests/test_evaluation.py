@@ -1,0 +1,258 @@
+"""helpers.evaluation: data with known noise, errors, diagnosis, Keras learning curves, the plot."""
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from helpers import evaluation as ev
+
+# --------------------------------------------------------------------------- data
+
+
+def test_noisy_regression_is_deterministic_and_has_the_stated_noise():
+    x1, y1 = ev.noisy_regression(5000, noise_std=0.3, seed=3)
+    x2, y2 = ev.noisy_regression(5000, noise_std=0.3, seed=3)
+    np.testing.assert_array_equal(x1, x2)
+    np.testing.assert_array_equal(y1, y2)
+    assert x1.shape == (5000, 1) and y1.shape == (5000,)
+    assert x1.min() >= -1 and x1.max() <= 1
+    noise = y1 - ev.true_function(x1)
+    # the irreducible error is noise_std**2: the sample variance of 5000 draws is within 5% of it
+    assert abs(np.mean(noise**2) / 0.09 - 1) < 0.05
+    _, y3 = ev.noisy_regression(5000, noise_std=0.3, seed=4)
+    assert not np.allclose(y1, y3)
+
+
+def test_noise_free_data_equal_the_true_function_and_features_add_terms():
+    x, y = ev.noisy_regression(50, n_features=4, noise_std=0.0, seed=0)
+    np.testing.assert_allclose(y, ev.true_function(x))
+    expected = (np.sin(2.5 * x[:, 0]) + 0.5 * np.cos(6 * x[:, 0]) + x[:, 1] * x[:, 2]
+                + 0.5 * np.cos(3 * x[:, 3]))
+    np.testing.assert_allclose(y, expected)
+    # a 1-D input is one feature; a second feature alone adds nothing
+    np.testing.assert_allclose(ev.true_function(x[:, 0]), ev.true_function(x[:, :2]))
+
+
+@pytest.mark.parametrize("kwargs, error", [
+    ({"n": 0}, ValueError), ({"n": 10.0}, TypeError), ({"n": "10"}, TypeError),
+    ({"n_features": 0}, ValueError), ({"noise_std": -0.1}, ValueError),
+    ({"noise_std": "0.3"}, TypeError), ({"seed": -1}, ValueError), ({"seed": 1.5}, TypeError),
+    ({"noise_std": float("nan")}, ValueError),
+])
+def test_noisy_regression_rejects_bad_inputs(kwargs, error):
+    with pytest.raises(error):
+        ev.noisy_regression(**{"n": 10, **kwargs})
+
+
+@pytest.mark.parametrize("x, error", [(np.zeros((2, 2, 2)), ValueError), ([[np.nan]], ValueError),
+                                      ("abc", TypeError), (None, TypeError)])
+def test_true_function_rejects_bad_inputs(x, error):
+    with pytest.raises(error):
+        ev.true_function(x)
+
+
+# --------------------------------------------------------------------------- errors and diagnosis
+
+
+def test_classification_error_counts_mistakes():
+    assert ev.classification_error([0, 1, 2, 2], [0, 1, 1, 0]) == 0.5
+    assert ev.classification_error(np.array([1, 1]), np.array([1.0, 1.0])) == 0.0
+
+
+@pytest.mark.parametrize("y_true, y_pred, error", [
+    ([0, 1, 1], [0, 1], ValueError),            # lengths differ
+    ([0, 1], [0.2, 0.9], ValueError),           # probabilities, not classes
+    ([0, -1], [0, 1], ValueError),              # negative label
+    ([[1, 0], [0, 1]], [0, 1], ValueError),     # one-hot rows
+    (["a", "b"], [0, 1], TypeError),
+    ([], [], ValueError),
+])
+def test_classification_error_rejects_bad_inputs(y_true, y_pred, error):
+    with pytest.raises(error):
+        ev.classification_error(y_true, y_pred)
+
+
+@pytest.mark.parametrize("j_train, j_cv, verdict", [
+    (10.8, 14.8, "high variance"), (15.0, 15.5, "high bias"),
+    (15.0, 19.7, "high bias and high variance"), (10.7, 11.0, "neither"),
+])
+def test_diagnose_reads_the_course_examples_against_the_baseline(j_train, j_cv, verdict):
+    assert ev.diagnose(j_train, j_cv, 10.6, tolerance=1.0) == verdict
+    assert verdict in ev.DIAGNOSES
+
+
+def test_diagnose_depends_on_the_baseline_not_on_zero():
+    # 15% training error is high bias against a 10.6% baseline, fine against a 14.8% one
+    assert ev.diagnose(15.0, 15.5, 10.6, tolerance=1.0) == "high bias"
+    assert ev.diagnose(15.0, 15.5, 14.8, tolerance=1.0) == "neither"
+
+
+@pytest.mark.parametrize("args, kwargs, error", [
+    ((1.0, 2.0, 0.5), {"tolerance": 0.0}, ValueError),
+    ((1.0, 2.0, 0.5), {"tolerance": -1}, ValueError),
+    ((-1.0, 2.0, 0.5), {"tolerance": 0.1}, ValueError),
+    (("1", 2.0, 0.5), {"tolerance": 0.1}, TypeError),
+    ((1.0, None, 0.5), {"tolerance": 0.1}, TypeError),
+    ((1.0, 2.0, float("inf")), {"tolerance": 0.1}, ValueError),
+])
+def test_diagnose_rejects_bad_inputs(args, kwargs, error):
+    with pytest.raises(error):
+        ev.diagnose(*args, **kwargs)
+
+
+def test_diagnose_needs_a_tolerance():
+    with pytest.raises(TypeError):
+        ev.diagnose(1.0, 2.0, 0.5)
+
+
+# --------------------------------------------------------------------------- Keras
+
+
+@pytest.fixture(scope="module")
+def keras():
+    import helpers
+
+    helpers.setup(0, quiet=True)
+    import keras
+
+    return keras
+
+
+def _linear_model(keras, seed, lr=0.1):
+    keras.utils.set_random_seed(seed)
+    model = keras.Sequential([keras.Input((1,)), keras.layers.Dense(1)])
+    model.compile(optimizer=keras.optimizers.SGD(learning_rate=lr), loss="mse")
+    return model
+
+
+def test_fit_full_batch_equals_fit_with_one_batch_per_epoch(keras):
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(20, 1)).astype("float32")
+    y = (2 * x[:, 0] + 1).astype("float32")
+    a, b = _linear_model(keras, 1), _linear_model(keras, 1)
+    ev.fit_full_batch(a, x, y, 15)
+    b.fit(x, y, epochs=15, batch_size=len(x), shuffle=False, verbose=0)
+    for wa, wb in zip(a.get_weights(), b.get_weights(), strict=True):
+        np.testing.assert_allclose(wa, wb, rtol=1e-5, atol=1e-6)
+
+
+def test_fit_full_batch_rejects_bad_inputs(keras):
+    model = _linear_model(keras, 0)
+    x, y = np.zeros((5, 1)), np.zeros(5)
+    with pytest.raises(ValueError, match="rows"):
+        ev.fit_full_batch(model, x, y[:4], 3)
+    with pytest.raises(ValueError, match="steps"):
+        ev.fit_full_batch(model, x, y, 0)
+    with pytest.raises(TypeError, match="steps"):
+        ev.fit_full_batch(model, x, y, 2.0)
+    with pytest.raises(ValueError, match="stacked"):
+        ev.fit_full_batch(model, x, y, 10**7)
+    with pytest.raises(TypeError, match="Keras model"):
+        ev.fit_full_batch("model", x, y, 3)
+    with pytest.raises(ValueError, match="compile"):
+        ev.fit_full_batch(keras.Sequential([keras.Input((1,)), keras.layers.Dense(1)]), x, y, 3)
+    with pytest.raises(ValueError, match="NaN"):
+        ev.fit_full_batch(model, np.full((5, 1), np.nan), y, 3)
+
+
+def test_keras_learning_curve_returns_one_row_per_run(keras):
+    x, y = ev.noisy_regression(120, noise_std=0.1, seed=0)
+    x_cv, y_cv = ev.noisy_regression(50, noise_std=0.1, seed=1)
+    curve = ev.keras_learning_curve(lambda s: _linear_model(keras, s), x, y, x_cv, y_cv,
+                                    [10, 40], steps=30, resamples=2, seed=3)
+    assert list(curve.columns) == ["m", "resample", "j_train", "j_cv", "seconds"]
+    assert curve["m"].tolist() == [10, 10, 40, 40]
+    assert (curve[["j_train", "j_cv", "seconds"]] >= 0).all().all()
+    # errors are mean squared errors of the predictions: a straight line cannot go below the noise
+    assert curve["j_cv"].min() > 0.01
+    again = ev.keras_learning_curve(lambda s: _linear_model(keras, s), x, y, x_cv, y_cv,
+                                    [10, 40], steps=30, resamples=2, seed=3)
+    np.testing.assert_allclose(curve["j_cv"], again["j_cv"], rtol=1e-5)
+    summary = ev.summarise_curve(curve)
+    assert list(summary.index) == [10, 40]
+    assert list(summary.columns) == ["j_train", "j_train_std", "j_cv", "j_cv_std"]
+    np.testing.assert_allclose(summary.loc[10, "j_cv"], curve["j_cv"][:2].mean())
+
+
+def test_keras_learning_curve_classification_error(keras):
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(60, 2)).astype("float32")
+    y = (x[:, 0] > 0).astype(int)
+
+    def make(s):
+        keras.utils.set_random_seed(s)
+        model = keras.Sequential([keras.Input((2,)), keras.layers.Dense(2, activation="softmax")])
+        model.compile(optimizer=keras.optimizers.Adam(0.1), loss="sparse_categorical_crossentropy")
+        return model
+
+    curve = ev.keras_learning_curve(make, x, y, x, y, [30], steps=50, resamples=1,
+                                    error="classification")
+    assert 0 <= curve["j_train"][0] <= 0.1 and 0 <= curve["j_cv"][0] <= 0.1
+
+
+@pytest.mark.parametrize("change, error", [
+    ({"make_model": "not a function"}, TypeError),
+    ({"sizes": []}, TypeError),
+    ({"sizes": "10"}, TypeError),
+    ({"sizes": [0]}, ValueError),
+    ({"sizes": [500]}, ValueError),              # more than the rows there are
+    ({"sizes": [5.5]}, TypeError),
+    ({"steps": 0}, ValueError),
+    ({"resamples": 0}, ValueError),
+    ({"error": "mae"}, ValueError),
+    ({"x_cv": np.zeros((5, 2))}, ValueError),    # another number of features
+    ({"y": np.zeros(7)}, ValueError),            # lengths differ
+    ({"seed": -2}, ValueError),
+])
+def test_keras_learning_curve_rejects_bad_inputs(change, error):
+    x, y = np.zeros((20, 1)), np.zeros(20)
+    args = {"make_model": lambda s: None, "x": x, "y": y, "x_cv": x, "y_cv": y, "sizes": [5],
+            "steps": 2, "resamples": 1, "error": "mse", "seed": 0}
+    args.update(change)
+    with pytest.raises(error):
+        ev.keras_learning_curve(args.pop("make_model"), args.pop("x"), args.pop("y"),
+                                args.pop("x_cv"), args.pop("y_cv"), args.pop("sizes"), **args)
+
+
+@pytest.mark.parametrize("curve, error", [
+    ({"m": [1]}, TypeError),
+    (pd.DataFrame({"m": [1], "j_train": [0.1]}), ValueError),
+    (pd.DataFrame({"m": [], "j_train": [], "j_cv": []}), ValueError),
+])
+def test_summarise_curve_rejects_bad_inputs(curve, error):
+    with pytest.raises(error):
+        ev.summarise_curve(curve)
+
+
+# --------------------------------------------------------------------------- plot
+
+
+def test_plot_errors_draws_curves_bands_and_baseline():
+    ax = ev.plot_errors([10, 20, 40], [0.1, 0.2, 0.25], [0.5, 0.35, 0.3], baseline=0.09,
+                        train_spread=[0.01, 0.01, 0.01], cv_spread=[0.1, 0.05, 0.02], logx=True)
+    assert len(ax.lines) == 3 and len(ax.collections) == 2
+    assert ax.get_xscale() == "log"
+    assert ax.lines[2].get_ydata()[0] == 0.09
+    import matplotlib.pyplot as plt
+
+    plt.close("all")
+
+
+@pytest.mark.parametrize("kwargs, error", [
+    ({"j_cv": [0.1, 0.2]}, ValueError),
+    ({"x": [[1, 2, 3]]}, ValueError),
+    ({"baseline": "0.1"}, TypeError),
+    ({"cv_spread": [0.1]}, ValueError),
+    ({"logx": 1}, TypeError),
+    ({"labels": "J"}, ValueError),
+    ({"j_train": [0.1, np.nan, 0.2]}, ValueError),
+])
+def test_plot_errors_rejects_bad_inputs(kwargs, error):
+    args = {"x": [1, 2, 3], "j_train": [0.1, 0.2, 0.3], "j_cv": [0.3, 0.3, 0.3]}
+    args.update(kwargs)
+    with pytest.raises(error):
+        ev.plot_errors(args.pop("x"), args.pop("j_train"), args.pop("j_cv"), **args)
