@@ -22,6 +22,7 @@ import os
 import platform
 import random
 import sys
+import warnings
 
 __all__ = ["setup", "versions", "DEFAULT_THREADS"]
 
@@ -35,14 +36,34 @@ _TF_ENV = {
 }
 
 
-def _configure_environment(threads: int) -> None:
+_THREAD_VARS = ("TF_NUM_INTRAOP_THREADS", "TF_NUM_INTEROP_THREADS")
+
+
+def _configure_environment(threads: int | None) -> str:
+    """Set TensorFlow's environment; return the intra-op thread count TensorFlow will use.
+
+    A thread count already pinned in the environment (``make`` and the tests pin 2) wins: with
+    ``threads=None`` it is used silently, and an explicit ``threads`` that differs from it gets a
+    warning that says which value is in force and how to change it.
+    """
     for key, value in _TF_ENV.items():
         os.environ.setdefault(key, value)
-    os.environ.setdefault("TF_NUM_INTRAOP_THREADS", str(threads))
-    os.environ.setdefault("TF_NUM_INTEROP_THREADS", str(threads))
+    pinned = {key: os.environ[key] for key in _THREAD_VARS if key in os.environ}
+    if threads is not None:
+        clashes = {key: value for key, value in pinned.items() if value != str(threads)}
+        if clashes:
+            shown = ", ".join(f"{key}={value}" for key, value in clashes.items())
+            warnings.warn(f"setup(threads={threads}) is not applied: the environment pins {shown} "
+                          f"(as make and the tests do), and TensorFlow reads the environment. To "
+                          f"run with {threads} threads, unset it (or set it to {threads}) before "
+                          f"starting Python; to silence this, call setup() without threads.",
+                          UserWarning, stacklevel=3)
+    for key in _THREAD_VARS:
+        os.environ.setdefault(key, str(threads if threads is not None else DEFAULT_THREADS))
+    return os.environ["TF_NUM_INTRAOP_THREADS"]
 
 
-def setup(seed: int = 42, *, threads: int = DEFAULT_THREADS, blas_threads: int = 1,
+def setup(seed: int = 42, *, threads: int | None = None, blas_threads: int = 1,
           quiet: bool = False, use_keras: bool = True) -> dict:
     """Prepare a lesson: seed every random generator, quiet TensorFlow, set the plot style.
 
@@ -56,7 +77,9 @@ def setup(seed: int = 42, *, threads: int = DEFAULT_THREADS, blas_threads: int =
       ``np.random.default_rng(seed)``, which no global seed reaches;
     - pins TensorFlow's thread counts (results are bit-identical run to run only for a fixed count)
       and hides its C++ log lines; both must happen before TensorFlow is imported, so a warning is
-      printed if it already was with other settings;
+      printed if it already was with other settings. ``threads=None`` (the default) keeps a count
+      pinned in the environment (``TF_NUM_INTRAOP_THREADS``, as ``make`` sets it) or else uses
+      ``DEFAULT_THREADS`` (2); an explicit ``threads`` that the environment overrides warns;
     - limits NumPy's BLAS to ``blas_threads`` threads (1): the lessons' matrices are small, and on a
       busy 2-core machine a second BLAS thread makes small products tens of times slower;
     - sets one matplotlib style for every lesson;
@@ -64,15 +87,17 @@ def setup(seed: int = 42, *, threads: int = DEFAULT_THREADS, blas_threads: int =
 
     ``use_keras=False`` skips importing TensorFlow, for numpy-only lessons.
     """
-    if not isinstance(seed, int | _np_integer_types()) or isinstance(seed, bool):
-        raise TypeError(f"seed must be an integer, got {seed!r} ({type(seed).__name__}).")
-    if not 0 <= int(seed) < 2**32:
-        raise ValueError(f"seed must be in [0, 2**32), got {seed}.")
-    if not isinstance(threads, int) or threads < 1:
-        raise ValueError(f"threads must be a positive integer, got {threads!r}.")
-    seed = int(seed)
+    from helpers import validate
+
+    seed = validate.seed(seed)
+    if threads is not None:
+        threads = validate.integer(threads, "threads", minimum=1)
+    blas_threads = validate.integer(blas_threads, "blas_threads", minimum=1)
+    quiet = validate.boolean(quiet, "quiet")
+    use_keras = validate.boolean(use_keras, "use_keras")
 
     tf_was_loaded = "tensorflow" in sys.modules
+    pinned_before = "TF_NUM_INTRAOP_THREADS" in os.environ
     _configure_environment(threads)
 
     import numpy as np
@@ -84,7 +109,7 @@ def setup(seed: int = 42, *, threads: int = DEFAULT_THREADS, blas_threads: int =
         import keras
 
         keras.utils.set_random_seed(seed)
-        if tf_was_loaded and os.environ.get("TF_NUM_INTRAOP_THREADS") != str(threads):
+        if tf_was_loaded and not pinned_before:
             print("Note: TensorFlow was imported before setup(); its thread settings may differ "
                   "from the ones the saved outputs were made with. Restart the kernel to be exact.")
     _set_plot_style()
@@ -101,12 +126,6 @@ def _limit_blas_threads(blas_threads: int) -> None:
     except ImportError:  # threadpoolctl comes with scikit-learn; without it, leave BLAS alone
         return
     threadpool_limits(limits=blas_threads, user_api="blas")
-
-
-def _np_integer_types():
-    import numpy as np
-
-    return np.integer
 
 
 def versions(include_tensorflow: bool = True) -> dict:

@@ -1,10 +1,16 @@
-"""The few plots that more than one lesson draws. Each returns the matplotlib Axes it drew on."""
+"""The few plots that more than one lesson draws. Each returns the matplotlib Axes it drew on.
+
+Inputs are checked with :mod:`helpers.validate` before anything is drawn: a plot that silently
+drops points or draws NaN as nothing would mislead, so such inputs raise instead.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 
 import numpy as np
+
+from helpers import validate
 
 __all__ = ["plot_curves", "plot_decision_boundary", "show_images"]
 
@@ -15,24 +21,39 @@ def _axes(ax):
     return ax if ax is not None else plt.subplots()[1]
 
 
+def _pair(value, name: str) -> tuple:
+    if isinstance(value, str) or not isinstance(value, Sequence) or len(value) != 2:
+        raise TypeError(f"{name} must be a pair of two names, e.g. ('0', '1'), got "
+                        f"{validate.describe(value)}.")
+    return tuple(str(v) for v in value)
+
+
 def plot_curves(curves: Mapping[str, object], *, ax=None, xlabel: str = "epoch",
                 ylabel: str = "loss", logy: bool = False, title: str | None = None):
     """Plot named 1-D series (e.g. ``{"train": history.history["loss"], ...}``) against their index.
 
     A Keras ``History`` object is accepted as a value too: each of its metrics becomes a line.
+    Each series must be a non-empty 1-D sequence of numbers; NaN or infinite values (a diverged
+    run) are allowed and show as a gap, as matplotlib draws them.
     """
-    if not isinstance(curves, Mapping) or not curves:
+    if not isinstance(curves, Mapping):
+        raise TypeError(f"plot_curves needs a dict of name -> sequence of values, got "
+                        f"{validate.describe(curves)}; e.g. {{'train': history.history['loss']}}.")
+    if not curves:
         raise ValueError("plot_curves needs a non-empty dict of name -> sequence of values.")
-    ax = _axes(ax)
+    logy = validate.boolean(logy, "logy")
+    series_list = []
     for name, values in curves.items():
         if hasattr(values, "history"):  # a keras History
             for metric, series in values.history.items():
-                ax.plot(np.arange(1, len(series) + 1), series, label=f"{name} {metric}")
+                arr = validate.array(series, f"curve {name!r} {metric}", ndim=1, finite=False)
+                series_list.append((f"{name} {metric}", arr))
             continue
-        values = np.asarray(values, dtype=float)
-        if values.ndim != 1:
-            raise ValueError(f"curve {name!r} must be 1-D, got shape {values.shape}.")
-        ax.plot(np.arange(1, len(values) + 1), values, label=str(name))
+        arr = validate.array(values, f"curve {name!r}", ndim=1, finite=False)
+        series_list.append((str(name), arr))
+    ax = _axes(ax)
+    for label, arr in series_list:
+        ax.plot(np.arange(1, len(arr) + 1), arr, label=label)
     if logy:
         ax.set_yscale("log")
     ax.set_xlabel(xlabel)
@@ -47,22 +68,41 @@ def plot_decision_boundary(predict: Callable, X, y, *, ax=None, threshold: float
                            resolution: int = 200, labels=("0", "1"), feature_names=("x1", "x2")):
     """Shade where ``predict(points) >= threshold`` over the range of 2-D data ``X``; scatter ``X`` by ``y``.
 
-    ``predict`` takes an array of shape (k, 2) and returns k probabilities (any shape that flattens to k).
+    ``predict`` takes an array of shape (k, 2) and returns k finite scores (any shape that flattens
+    to k). ``X`` is ``(m, 2)`` without NaN; ``y`` holds the labels 0 and 1 (or False/True), one per
+    row: other labels (-1/1, 1/2) raise instead of being left out of the scatter.
     """
-    X = np.asarray(X, dtype=float)
-    y = np.asarray(y).reshape(-1)
+    if not callable(predict):
+        raise TypeError(f"predict must be a function of an (k, 2) array, got "
+                        f"{validate.describe(predict)}; e.g. lambda G: model.predict(G, verbose=0).")
+    X = validate.array(X, "X")
     if X.ndim != 2 or X.shape[1] != 2:
         raise ValueError(f"plot_decision_boundary draws 2-D inputs: X must be (m, 2), got {X.shape}.")
-    if len(y) != len(X):
-        raise ValueError(f"X has {len(X)} rows but y has {len(y)} labels.")
-    ax = _axes(ax)
+    y_arr = validate.array(y, "y", dtype=None).reshape(-1)
+    found = np.unique(y_arr)
+    if not set(found.tolist()) <= {0, 1}:
+        shown = ", ".join(f"{v:g}" for v in found[:6]) + (", ..." if found.size > 6 else "")
+        raise ValueError(f"y must hold the labels 0 and 1 (or False/True), got the values {shown}; "
+                         f"map them first, e.g. (y == positive_label).astype(int).")
+    if len(y_arr) != len(X):
+        raise ValueError(f"X has {len(X)} rows but y has {len(y_arr)} labels.")
+    y = y_arr.astype(np.int64)
+    threshold = validate.number(threshold, "threshold")
+    resolution = validate.integer(resolution, "resolution", minimum=2, maximum=2000)
+    labels = _pair(labels, "labels")
+    feature_names = _pair(feature_names, "feature_names")
     pad = 0.05 * (X.max(axis=0) - X.min(axis=0))
     lo, hi = X.min(axis=0) - pad, X.max(axis=0) + pad
     g0, g1 = np.meshgrid(np.linspace(lo[0], hi[0], resolution), np.linspace(lo[1], hi[1], resolution))
     grid = np.column_stack([g0.ravel(), g1.ravel()])
-    p = np.asarray(predict(grid), dtype=float).reshape(-1)
+    p = validate.array(predict(grid), "predict(points)", finite=False).reshape(-1)
     if p.size != grid.shape[0]:
         raise ValueError(f"predict returned {p.size} values for {grid.shape[0]} points.")
+    if not np.all(np.isfinite(p)):
+        raise ValueError(f"predict returned {int(np.sum(~np.isfinite(p)))} NaN or infinite "
+                         f"value(s) on the grid; the boundary cannot be drawn. Check the model "
+                         f"(did training diverge?).")
+    ax = _axes(ax)
     ax.contourf(g0, g1, p.reshape(g0.shape), levels=[-np.inf, threshold, np.inf],
                 colors=["#dbe9f6", "#fde0c5"], alpha=0.8)
     ax.contour(g0, g1, p.reshape(g0.shape), levels=[threshold], colors="k", linewidths=1)
@@ -76,10 +116,16 @@ def plot_decision_boundary(predict: Callable, X, y, *, ax=None, threshold: float
 
 
 def show_images(images, titles=None, *, ncols: int = 10, size: float = 1.0, cmap: str = "gray_r"):
-    """Show a grid of 2-D images (or (h, w, 1) images; flat 64-vectors are reshaped to 8x8)."""
+    """Show a grid of 2-D images (or (h, w, 1) images; flat 64-vectors are reshaped to 8x8).
+
+    ``ncols`` (a positive integer) is the most images per row; ``titles`` one per image.
+    Returns the 2-D array of Axes. NaN pixels raise (they would show as blank squares).
+    """
     import matplotlib.pyplot as plt
 
-    images = np.asarray(images, dtype=float)
+    images = validate.array(images, "images")
+    ncols = validate.integer(ncols, "ncols", minimum=1)
+    size = validate.number(size, "size", positive=True)
     if images.ndim == 2 and images.shape[1] == 64:
         images = images.reshape(-1, 8, 8)
     if images.ndim == 4 and images.shape[-1] == 1:
@@ -89,9 +135,13 @@ def show_images(images, titles=None, *, ncols: int = 10, size: float = 1.0, cmap
     n = len(images)
     if n == 0:
         raise ValueError("show_images got no images.")
-    if titles is not None and len(titles) != n:
-        raise ValueError(f"{n} images but {len(titles)} titles.")
-    ncols = max(1, min(ncols, n))
+    if titles is not None:
+        if isinstance(titles, str) or not hasattr(titles, "__len__"):
+            raise TypeError(f"titles must be a list with one title per image, got "
+                            f"{validate.describe(titles)}.")
+        if len(titles) != n:
+            raise ValueError(f"{n} images but {len(titles)} titles.")
+    ncols = min(ncols, n)
     nrows = int(np.ceil(n / ncols))
     fig, axes = plt.subplots(nrows, ncols, figsize=(size * ncols, size * nrows * 1.15), squeeze=False)
     for i, ax in enumerate(axes.flat):
