@@ -508,3 +508,183 @@ class Adam(_Optimizer):
         # kept so a lesson can plot each parameter's effective step size
         self.last_step_sizes[key] = np.abs(step)
         return p - step
+
+
+# --------------------------------------------------------------------------- normalisation (lesson 16)
+# Keras's definitions (keras/src/layers/normalization/, 3.15): the mean and the BIASED variance
+# (divide by N) of the batch, epsilon 1e-3 inside the square root, then gamma * x_hat + beta.
+
+__all__ += ["batch_norm", "layer_norm"]
+
+
+def _check_norm_inputs(x, gamma, beta, eps, where: str):
+    """Validate a normalisation's input and its per-feature gamma/beta (length = last axis)."""
+    from helpers import validate
+
+    x = validate.array(x, "x", min_ndim=2)
+    eps = validate.number(eps, "eps", positive=True)
+    c = x.shape[-1]
+    params = []
+    for name, value in (("gamma", gamma), ("beta", beta)):
+        arr = validate.array(value, name)
+        if arr.shape != (c,):
+            hint = (f" (one value per feature of the LAST axis of x; x has shape {x.shape}, "
+                    f"channels last as in Keras)")
+            raise ValueError(f"{where}: {name} must have shape ({c},), got {arr.shape}.{hint}")
+        params.append(arr)
+    return x, params[0], params[1], eps
+
+
+def batch_norm(x, gamma, beta, eps: float = 1e-3):
+    """Batch normalisation in training mode, as the CS329P notes give it, channels last.
+
+    ``x`` has any rank >= 2 with the features (channels) on the LAST axis, e.g. ``(n, c)`` or
+    ``(n, h, w, c)``. The four steps:
+
+    1. reshape to a 2-D matrix ``(n*h*w, c)``: every position of every example is a row;
+    2. standardise each column with its mean and biased variance (divide by N):
+       ``x_hat = (x - mean) / sqrt(var + eps)``;
+    3. scale and shift each column with the learned ``gamma`` and ``beta`` (shape ``(c,)``);
+    4. reshape back to the input's shape.
+
+    Equal to ``keras.layers.BatchNormalization()(x, training=True)`` with the same ``gamma``/``beta``
+    (``eps`` = Keras's ``epsilon`` = 1e-3). Returns a float64 array of ``x``'s shape.
+    """
+    x, gamma, beta, eps = _check_norm_inputs(x, gamma, beta, eps, "batch_norm")
+    if np.prod(x.shape[:-1]) < 2:
+        raise ValueError(f"batch_norm needs at least 2 values per feature to estimate a batch "
+                         f"variance, got x of shape {x.shape}; a batch of one is what layer_norm "
+                         f"(or inference mode with moving statistics) is for.")
+    rows = x.reshape(-1, x.shape[-1])                  # 1. (n*h*w, c)
+    mean = rows.mean(axis=0)
+    var = rows.var(axis=0)                             # biased: divide by N, like Keras
+    x_hat = (rows - mean) / np.sqrt(var + eps)         # 2. standardise each column
+    out = gamma * x_hat + beta                         # 3. scale and shift
+    return out.reshape(x.shape)                        # 4. back to the input's shape
+
+
+def layer_norm(x, gamma, beta, eps: float = 1e-3):
+    """Layer normalisation over the last axis: each example (each token) standardised on its own.
+
+    ``x`` has any rank >= 2, features last (``(n, d)`` or a sequence batch ``(n, t, d)``). Mean and
+    biased variance are taken over the last axis only, so no statistic crosses examples or time
+    steps, and training and inference compute the same thing. Equal to
+    ``keras.layers.LayerNormalization()(x)`` with the same ``gamma``/``beta`` (shape ``(d,)``).
+    """
+    x, gamma, beta, eps = _check_norm_inputs(x, gamma, beta, eps, "layer_norm")
+    mean = x.mean(axis=-1, keepdims=True)
+    var = x.var(axis=-1, keepdims=True)
+    return gamma * (x - mean) / np.sqrt(var + eps) + beta
+
+
+# --------------------------------------------------------------------------- shared lesson pieces (01, 03, 04, 06, 07)
+# Written in the open in a lesson first (log-softmax and the gradient check in 01, normalisation in
+# 03), then imported from here by every later lesson, so each piece exists once.
+
+__all__ += ["log_softmax", "cross_entropy_from_logits", "relative_error", "normalise"]
+
+
+def log_softmax(z, axis: int = -1):
+    """``log(softmax(z))`` along ``axis``, computed stably as ``z - max - log(sum(exp(z - max)))``.
+
+    Never takes the log of a rounded-to-zero probability, so a logit 1000 below the others gives
+    about -1000, not ``-inf``. ``z`` is a finite array of at least one dimension (logits, not
+    probabilities). Returns a float64 array of ``z``'s shape.
+    """
+    from helpers import validate
+
+    z = validate.array(z, "z", min_ndim=1)
+    axis = validate.integer(axis, "axis", minimum=-z.ndim, maximum=z.ndim - 1)
+    shifted = z - z.max(axis=axis, keepdims=True)
+    return shifted - np.log(np.exp(shifted).sum(axis=axis, keepdims=True))
+
+
+def cross_entropy_from_logits(logits, labels) -> float:
+    """Mean cross-entropy ``-log softmax(logits)[label]`` over a batch, from the logits.
+
+    ``logits`` has shape ``(m, k)`` (one row of ``k`` class scores per example; a single example of
+    shape ``(k,)`` is a batch of one) and ``labels`` holds ``m`` class indices ``0..k-1`` (for
+    one-hot rows pass ``labels.argmax(axis=1)``). Equal to Keras's
+    ``SparseCategoricalCrossentropy(from_logits=True)``, in float64.
+    """
+    from helpers import validate
+
+    logits = validate.array(logits, "logits", ndim=(1, 2))
+    if logits.ndim == 1:
+        logits = logits[None, :]
+    if logits.shape[1] < 2:
+        raise ValueError(f"logits must hold at least 2 class scores per example, got shape "
+                         f"{logits.shape}; for one binary score use a sigmoid cross-entropy.")
+    labels = np.atleast_1d(np.asarray(labels)) if np.ndim(labels) == 0 else labels
+    labels = validate.labels(labels, "labels", n_classes=logits.shape[1], length=len(logits))
+    return float(-np.mean(log_softmax(logits, axis=1)[np.arange(len(labels)), labels]))
+
+
+def relative_error(a, b) -> float:
+    """``||a - b|| / (||a|| + ||b||)`` over all entries; ``a``/``b`` arrays or dicts of arrays.
+
+    The scale-free distance used to check a gradient: 0 for identical inputs, 1 for opposite ones,
+    about 1e-7 or below means "agree" for float64 central differences; two all-zero inputs give 0.
+    Same semantics as ``helpers.backprop.relative_error``, with checked inputs: dicts must have the
+    same keys and shapes must match, and NaN or infinity is refused.
+    """
+    from collections.abc import Mapping as _Mapping
+
+    from helpers import validate
+
+    if isinstance(a, _Mapping) or isinstance(b, _Mapping):
+        if not (isinstance(a, _Mapping) and isinstance(b, _Mapping)):
+            raise TypeError(f"relative_error: give two arrays or two dicts, got "
+                            f"{type(a).__name__} and {type(b).__name__}.")
+        if set(a) != set(b):
+            raise ValueError(f"relative_error: the dicts need the same keys, got {sorted(a)} and "
+                             f"{sorted(b)}.")
+        keys = sorted(a)
+        pairs = [(validate.array(a[k], f"a[{k!r}]", min_size=0),
+                  validate.array(b[k], f"b[{k!r}]", min_size=0)) for k in keys]
+        for k, (x, y) in zip(keys, pairs, strict=True):
+            if x.shape != y.shape:
+                raise ValueError(f"relative_error: a[{k!r}] has shape {x.shape} but b[{k!r}] has "
+                                 f"{y.shape}.")
+        a = np.concatenate([x.ravel() for x, _ in pairs])
+        b = np.concatenate([y.ravel() for _, y in pairs])
+    else:
+        a = validate.array(a, "a", min_size=0)
+        b = validate.array(b, "b", min_size=0)
+        if a.shape != b.shape:
+            raise ValueError(f"relative_error: shapes differ, {a.shape} and {b.shape}; compare "
+                             f"the same quantity (a transposed gradient?).")
+    denom = np.linalg.norm(a) + np.linalg.norm(b)
+    return 0.0 if denom == 0 else float(np.linalg.norm(a - b) / denom)
+
+
+def normalise(X, mean=None, std=None):
+    """Standardise each column: ``(X - mean) / std``; returns ``(X_normalised, mean, std)``.
+
+    Without ``mean``/``std`` they are computed from ``X`` (the population standard deviation,
+    dividing by ``m``, as Keras's ``Normalization.adapt`` does). Compute them on the training split
+    and pass them back in for validation, test and future data::
+
+        Xn_train, mu, sigma = normalise(X_train)
+        Xn_test, _, _ = normalise(X_test, mu, sigma)
+
+    A column that is constant in the data it was computed from gets ``std`` 1 (it is only centred),
+    as scikit-learn's ``StandardScaler`` does, instead of a division by zero.
+    """
+    from helpers import validate
+
+    X = validate.array(X, "X", ndim=2)
+    if (mean is None) != (std is None):
+        raise ValueError("normalise: give both mean and std (the training statistics), or neither "
+                         "to compute them from X.")
+    if mean is None:
+        mean = X.mean(axis=0)
+        std = X.std(axis=0)
+        std = np.where(std > 0, std, 1.0)
+    else:
+        mean = validate.array(mean, "mean", shape=(X.shape[1],))
+        std = validate.array(std, "std", shape=(X.shape[1],))
+        if np.any(std <= 0):
+            raise ValueError(f"std must be positive for every column, got {std}; pass the std "
+                             f"returned by normalise(X_train).")
+    return (X - mean) / std, mean, std
