@@ -63,9 +63,16 @@ code{background:#f6f6f6}
 """
 
 
+# Once the page has loaded, record how many images decoded (the browser test reads these).
+_SCRIPT = ("window.addEventListener('load', () => { const imgs = [...document.images]; "
+           "document.body.dataset.images = imgs.length; document.body.dataset.imagesLoaded = "
+           "imgs.filter(i => i.complete && i.naturalWidth > 0).length; });")
+
+
 def _page(title: str, body: str) -> str:
     return (f"<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'><title>{html.escape(title)}"
-            f"</title><style>{_STYLE}</style></head><body>{body}</body></html>\n")
+            f"</title><style>{_STYLE}</style></head><body>{body}<script>{_SCRIPT}</script>"
+            f"</body></html>\n")
 
 
 def run_html(runs, stamp: str, machine: str, params: dict) -> str:
@@ -170,4 +177,6 @@ def sweep_html(name, runs, table, stamp, machine, params) -> str:
             f"<table id='claims'><tr><th>claim</th><th>held at</th><th>statement</th></tr>{claim_rows}"
             f"</table><table id='figures'><tr><th>key figure</th><th>median</th><th>min</th>"
             f"<th>max</th><th>n</th></tr>{fig_rows}</table>")
+    other = {k: v for k, v in params.items() if k != 'seed'} or 'as committed'
+    body += f"<p>Other parameters: <code>{esc(str(other))}</code></p>"
     return _page(f"Sweep of {name}", body) if runs else _page("Sweep", "<p>no runs</p>")
