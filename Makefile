@@ -54,6 +54,9 @@ $(STAMP): requirements.lock pyproject.toml
 	$(VENV)/bin/uv pip sync --quiet --python $(PY) requirements.lock
 	$(VENV)/bin/uv pip install --quiet --python $(PY) --no-deps -e .
 	$(PY) -m ipykernel install --sys-prefix --name python3 --display-name "Python 3 (ipykernel)" >/dev/null
+	@# JupyterLab settings for this venv only: no "get notified about Jupyter news?" prompt, no update check
+	mkdir -p $(VENV)/share/jupyter/lab/settings
+	cp scripts/jupyterlab-overrides.json $(VENV)/share/jupyter/lab/settings/overrides.json
 	@touch $(STAMP)
 
 # After editing requirements.txt: pin every package, transitive ones too, for every platform.
