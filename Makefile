@@ -106,3 +106,6 @@ lint: $(STAMP)
 
 clean:
 	rm -rf build exercises .pytest_cache .ruff_cache
+
+pretrained: $(STAMP)
+	$(PY) scripts/pretrain_base.py
