@@ -213,3 +213,10 @@ def child_environment(base, environ: dict | None = None) -> dict:
 def guard_children(base) -> None:
     """Set :func:`child_environment`'s variables in this process, so every child inherits them."""
     os.environ.update(child_environment(base))
+
+
+# A Python started with child_environment() installed the guard from sitecustomize, before any
+# package could be imported, under the name `_companion_offline`. Be that same module, so there is
+# one guard and one NetworkBlockedError class in the process, not two.
+if __name__ != "_companion_offline" and "_companion_offline" in sys.modules:
+    sys.modules[__name__] = sys.modules["_companion_offline"]
