@@ -71,3 +71,25 @@ def test_makefile_refuses_another_python_with_a_clear_message(tmp_path):
     assert result.returncode != 0
     assert "needs Python 3.11" in result.stdout + result.stderr
     assert "Python 3.9.18" in result.stdout + result.stderr
+
+
+def test_crlf_checkout_of_a_data_file_is_named_as_such(tmp_path):
+    import shutil
+
+    from helpers import data
+
+    for path in data.DATA_DIR.iterdir():
+        if path.is_file():
+            shutil.copy(path, tmp_path / path.name)
+    csv = tmp_path / "coffee_roasting.csv"
+    csv.write_bytes(csv.read_bytes().replace(b"\n", b"\r\n"))
+    with pytest.raises(ValueError, match="CRLF"):
+        data.load_data_file("coffee_roasting.csv", data_dir=tmp_path)
+    csv.write_bytes(csv.read_bytes().replace(b"\r\n", b"\n").replace(b"1", b"2", 1))
+    with pytest.raises(ValueError, match="altered"):
+        data.load_data_file("coffee_roasting.csv", data_dir=tmp_path)
+
+
+def test_gitattributes_keep_data_files_byte_for_byte():
+    text = (ROOT / ".gitattributes").read_text()
+    assert "data/** -text" in text
