@@ -189,8 +189,8 @@ def render_glyphs(chars: str | list[str], n: int, *, seed: int, size: int = 8,
     Each glyph is drawn on a ``4 size x 4 size`` bitmap with a random font (from ``fonts``, by
     default :func:`available_fonts`), stroke width (from ``stroke_width``, in pixels of that
     bitmap), rotation (uniform in ``[-rotation, rotation]`` degrees), horizontal shear (uniform in
-    ``[-shear, shear]``), height fill (80-100 % of the bitmap) and aspect ratio (±15 %), when
-    ``scale``) and Gaussian blur (radius uniform in ``[0, blur]`` pixels of the final image); its
+    ``[-shear, shear]``), height fill (80-100 % of the bitmap) and aspect ratio (±15 %) when
+    ``scale``, and Gaussian blur (radius uniform in ``[0, blur]`` pixels of the final image); its
     height is normalised like the digits', then 4x4 blocks are averaged into a ``size x size``
     image scaled to ``[0, max_value]``, and Gaussian noise of standard deviation
     ``noise * max_value / 16`` is added and clipped (so ``noise`` is in units of the digits' 0..16).
