@@ -27,6 +27,7 @@ from collections.abc import Mapping
 import numpy as np
 
 from helpers import validate
+from helpers.numpy_nn import relative_error  # one copy; re-exported for lesson 06
 
 from .numpy_nn import numerical_gradient as _numerical_gradient
 from .numpy_nn import sigmoid as _sigmoid
@@ -56,36 +57,6 @@ HIDDEN_ACTIVATIONS = {
     "relu": (lambda z: np.maximum(0.0, z), _relu_backward),
     "tanh": (np.tanh, _tanh_backward),
 }
-
-
-def relative_error(a, b) -> float:
-    """``||a - b|| / (||a|| + ||b||)`` over all entries; ``a``/``b`` may be arrays or dicts of arrays.
-
-    0 for identical gradients, 1 for opposite ones; about 1e-7 or below means "agree" for float64
-    central differences. Two all-zero inputs give 0. Empty inputs, NaN or infinity, different
-    shapes (per key for dicts) and an array compared with a dict raise.
-    """
-    if isinstance(a, Mapping) or isinstance(b, Mapping):
-        if not (isinstance(a, Mapping) and isinstance(b, Mapping)):
-            raise TypeError("relative_error: give two arrays or two dicts with the same keys, got "
-                            f"{type(a).__name__} and {type(b).__name__}.")
-        if set(a) != set(b):
-            raise ValueError("relative_error: the two dicts must have the same keys, got "
-                             f"{sorted(a)} and {sorted(b)}.")
-        keys = sorted(a)
-        pairs = [(validate.array(a[k], f"a[{k!r}]"), validate.array(b[k], f"b[{k!r}]"))
-                 for k in keys]
-        for k, (x, y) in zip(keys, pairs, strict=True):
-            if x.shape != y.shape:
-                raise ValueError(f"relative_error: shapes differ for {k!r}, {x.shape} and {y.shape}.")
-        a = np.concatenate([x.ravel() for x, _ in pairs])
-        b = np.concatenate([y.ravel() for _, y in pairs])
-    a = validate.array(a, "a")
-    b = validate.array(b, "b")
-    if a.shape != b.shape:
-        raise ValueError(f"relative_error: shapes differ, {a.shape} and {b.shape}.")
-    denom = np.linalg.norm(a) + np.linalg.norm(b)
-    return 0.0 if denom == 0 else float(np.linalg.norm(a - b) / denom)
 
 
 class TwoLayerNet:

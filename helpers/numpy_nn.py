@@ -625,8 +625,8 @@ def relative_error(a, b) -> float:
 
     The scale-free distance used to check a gradient: 0 for identical inputs, 1 for opposite ones,
     about 1e-7 or below means "agree" for float64 central differences; two all-zero inputs give 0.
-    Same semantics as ``helpers.backprop.relative_error``, with checked inputs: dicts must have the
-    same keys and shapes must match, and NaN or infinity is refused.
+    Inputs are checked: dicts must have the same keys, shapes must match, and empty inputs, NaN or
+    infinity are refused. ``helpers.backprop`` re-exports this one function.
     """
     from collections.abc import Mapping as _Mapping
 
@@ -640,17 +640,17 @@ def relative_error(a, b) -> float:
             raise ValueError(f"relative_error: the dicts need the same keys, got {sorted(a)} and "
                              f"{sorted(b)}.")
         keys = sorted(a)
-        pairs = [(validate.array(a[k], f"a[{k!r}]", min_size=0),
-                  validate.array(b[k], f"b[{k!r}]", min_size=0)) for k in keys]
+        pairs = [(validate.array(a[k], f"a[{k!r}]"),
+                  validate.array(b[k], f"b[{k!r}]")) for k in keys]
         for k, (x, y) in zip(keys, pairs, strict=True):
             if x.shape != y.shape:
-                raise ValueError(f"relative_error: a[{k!r}] has shape {x.shape} but b[{k!r}] has "
-                                 f"{y.shape}.")
+                raise ValueError(f"relative_error: shapes differ for {k!r}: a[{k!r}] has shape "
+                                 f"{x.shape} but b[{k!r}] has {y.shape}.")
         a = np.concatenate([x.ravel() for x, _ in pairs])
         b = np.concatenate([y.ravel() for _, y in pairs])
     else:
-        a = validate.array(a, "a", min_size=0)
-        b = validate.array(b, "b", min_size=0)
+        a = validate.array(a, "a")
+        b = validate.array(b, "b")
         if a.shape != b.shape:
             raise ValueError(f"relative_error: shapes differ, {a.shape} and {b.shape}; compare "
                              f"the same quantity (a transposed gradient?).")
