@@ -20,7 +20,7 @@ import numpy as np
 
 __all__ = [
     "seed", "integer", "number", "boolean", "choice", "fraction", "array", "labels",
-    "same_length", "probabilities", "describe",
+    "same_length", "probabilities", "describe", "function",
 ]
 
 #: scikit-learn and NumPy's legacy generator accept seeds in [0, 2**32).
@@ -71,8 +71,13 @@ def integer(value, name: str, *, minimum: int | None = None, maximum: int | None
 
 
 def number(value, name: str, *, positive: bool = False, non_negative: bool = False,
-           minimum: float | None = None, maximum: float | None = None) -> float:
-    """A finite real number (NumPy scalars welcome; bools, strings and None refused) as ``float``."""
+           minimum: float | None = None, maximum: float | None = None,
+           below: float | None = None, above: float | None = None) -> float:
+    """A finite real number (NumPy scalars welcome; bools, strings and None refused) as ``float``.
+
+    ``minimum``/``maximum`` are inclusive bounds, ``above``/``below`` strict ones (``beta_1`` of
+    Adam: ``minimum=0, below=1``).
+    """
     if isinstance(value, bool | np.bool_) or not isinstance(value, numbers.Real):
         hint = " Write the number without quotes." if isinstance(value, str) else ""
         raise TypeError(f"{name} must be a number, got {describe(value)}.{hint}")
@@ -87,6 +92,18 @@ def number(value, name: str, *, positive: bool = False, non_negative: bool = Fal
         raise ValueError(f"{name} must be at least {minimum}, got {value}.")
     if maximum is not None and value > maximum:
         raise ValueError(f"{name} must be at most {maximum}, got {value}.")
+    if below is not None and value >= below:
+        raise ValueError(f"{name} must be below {below}, got {value}.")
+    if above is not None and value <= above:
+        raise ValueError(f"{name} must be above {above}, got {value}.")
+    return value
+
+
+def function(value, name: str):
+    """Something callable (a function, a lambda, a model); ``None`` and values refused."""
+    if not callable(value):
+        raise TypeError(f"{name} must be a function (something you can call), got "
+                        f"{describe(value)}.")
     return value
 
 
@@ -116,13 +133,14 @@ def choice(value, name: str, options: Sequence):
 
 def array(value, name: str, *, ndim: int | Sequence[int] | None = None, min_ndim: int | None = None,
           shape: Sequence | None = None, finite: bool = True, min_size: int = 1,
-          dtype=np.float64) -> np.ndarray:
+          dtype=np.float64, hint: str = "clean or impute them first") -> np.ndarray:
     """A numeric array of the expected rank/shape, with no NaN or infinity (unless ``finite=False``).
 
     ``shape`` may hold ``None`` for a free axis, e.g. ``shape=(None, 64)``. Strings, objects and
     ragged lists are refused with a ``TypeError``; an empty array with a ``ValueError``
     (``min_size=0`` allows it). Returns a new float64 array by default (``dtype=None`` keeps the
-    input's numeric dtype).
+    input's numeric dtype). ``hint`` ends the NaN message (say, "lower the learning rate" for
+    gradients).
     """
     if value is None:
         raise TypeError(f"{name} must be an array of numbers, got None.")
@@ -150,7 +168,7 @@ def array(value, name: str, *, ndim: int | Sequence[int] | None = None, min_ndim
         raise ValueError(f"{name} is empty (shape {arr.shape}); pass at least {min_size} value(s).")
     if finite and arr.dtype.kind == "f" and not np.all(np.isfinite(arr)):
         bad = int(np.sum(~np.isfinite(arr)))
-        raise ValueError(f"{name} holds {bad} NaN or infinite value(s); clean or impute them first.")
+        raise ValueError(f"{name} holds {bad} NaN or infinite value(s); {hint}.")
     return arr
 
 
