@@ -267,3 +267,33 @@ for _name in MODELS:
     GENERATORS[_name] = _keep_shipped(_name)
 
 __all__ += ["MODELS"]
+
+
+# --------------------------------------------------------------------------- few labels
+# (added for lesson 12: few labelled examples per class, the rest an "unlabelled" pool)
+
+__all__ += ["few_labels"]
+
+
+def few_labels(y, n_per_class: int, *, seed: int):
+    """Split example indices into ``n_per_class`` labelled ones per class and an unlabelled pool.
+
+    Returns ``(labelled, pool)``: two sorted int64 index arrays into ``y`` that do not overlap and
+    together cover every example. The draw is fixed by ``seed``; with the same seed a larger
+    ``n_per_class`` keeps the smaller draw's examples (nested subsets). The pool is what a lesson
+    may "pay to label" later (targeted data), using its labels only for the examples it picks.
+    """
+    y = validate.labels(y, "y")
+    n_per_class = validate.integer(n_per_class, "n_per_class", minimum=1)
+    seed = validate.seed(seed)
+    rng = np.random.default_rng(seed)
+    picked = []
+    for c in np.unique(y):
+        members = np.flatnonzero(y == c)
+        if len(members) <= n_per_class:
+            raise ValueError(f"class {c} has only {len(members)} examples, not more than "
+                             f"n_per_class={n_per_class}; lower n_per_class so a pool is left.")
+        picked.append(rng.permutation(members)[:n_per_class])
+    labelled = np.sort(np.concatenate(picked)).astype(np.int64)
+    pool = np.setdiff1d(np.arange(len(y)), labelled).astype(np.int64)
+    return labelled, pool

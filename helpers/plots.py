@@ -210,3 +210,62 @@ def plot_confusion_matrix(cm, labels=None, ax=None, *, cell_names=None, normalis
         ax.set_title(title)
     ax.grid(False)
     return ax
+
+
+# --------------------------------------------------------------------------- image rows
+# (added for lesson 12: real, augmented and synthetic images side by side)
+
+__all__ += ["show_image_rows"]
+
+
+def show_image_rows(rows: Mapping[str, object], *, ncols: int = 10, size: float = 0.9,
+                    cmap: str = "gray_r", titles: Mapping[str, Sequence] | None = None):
+    """A grid with one labelled row per entry of ``rows`` (name -> stack of images).
+
+    Each stack is ``(n, h, w)``, ``(n, h, w, 1)`` or flat ``(n, 64)`` 8x8 images; the first
+    ``ncols`` images of each are drawn, left to right, with the row's name on the left.
+    ``titles`` may give, per row name, a title for each image (e.g. the label). Every row is
+    scaled from its own 0 to its own maximum, so 0..1 and 0..16 images look alike. Returns the
+    axes (rows x ncols).
+    """
+    import matplotlib.pyplot as plt
+
+    if not isinstance(rows, Mapping) or not rows:
+        raise ValueError("show_image_rows needs a non-empty dict of row name -> images.")
+    ncols = validate.integer(ncols, "ncols", minimum=1)
+    size = validate.number(size, "size", positive=True)
+    stacks = {}
+    for name, images in rows.items():
+        x = validate.array(images, f"rows[{name!r}]", ndim=(2, 3, 4))
+        if x.ndim == 2 and x.shape[1] == 64:
+            x = x.reshape(-1, 8, 8)
+        if x.ndim == 4 and x.shape[-1] == 1:
+            x = x[..., 0]
+        if x.ndim != 3:
+            raise ValueError(f"rows[{name!r}] must be a stack of 2-D images (n, h, w), got shape "
+                             f"{x.shape}.")
+        stacks[str(name)] = x[:ncols]
+    titles = dict(titles or {})
+    for name, ts in titles.items():
+        if str(name) not in stacks:
+            raise ValueError(f"titles names the row {name!r}, which rows does not have.")
+        if len(ts) < len(stacks[str(name)]):
+            raise ValueError(f"titles[{name!r}] has {len(ts)} titles for "
+                             f"{len(stacks[str(name)])} images.")
+    fig, axes = plt.subplots(len(stacks), ncols, figsize=(size * ncols + 1.2, size * len(stacks) * 1.2),
+                             squeeze=False)
+    for r, (name, x) in enumerate(stacks.items()):
+        top = float(x.max()) if x.max() > 0 else 1.0
+        for c in range(ncols):
+            ax = axes[r, c]
+            ax.set_xticks([])
+            ax.set_yticks([])
+            for side in ax.spines.values():
+                side.set_visible(False)
+            if c < len(x):
+                ax.imshow(x[c], cmap=cmap, vmin=0, vmax=top)
+                if name in titles:
+                    ax.set_title(str(titles[name][c]), fontsize=7)
+        axes[r, 0].set_ylabel(name, rotation=0, ha="right", va="center", fontsize=9)
+    fig.tight_layout()
+    return axes
