@@ -313,6 +313,13 @@ class MLPPopulation:
         return self
 
 
+def _check_configs(configs) -> dict:
+    if not isinstance(configs, dict) or "learning_rate" not in configs:
+        raise TypeError(f"configs must be a dict with a 'learning_rate' array (and optionally "
+                        f"'momentum'), e.g. from random_configs; got {validate.describe(configs)}.")
+    return configs
+
+
 def _search(configs: dict, data, epochs: int, seed: int, **net) -> dict:
     x_train, y_train, x_val, y_val = data
     pop = MLPPopulation(x_train, y_train, learning_rates=configs["learning_rate"],
@@ -365,6 +372,7 @@ def successive_halving(configs: dict, data, *, max_epochs: int = 9, factor: int 
     dicts ``{"epochs", "members" (indices into configs), "accuracy"}``.
     """
     data = _check_data(data)
+    configs = _check_configs(configs)
     max_epochs = validate.integer(max_epochs, "max_epochs", minimum=1)
     factor = validate.integer(factor, "factor", minimum=2)
     x_train, y_train, x_val, y_val = data

@@ -194,6 +194,8 @@ def test_successive_halving_budget_and_rungs(small_data):
      "budget must be at least 1"),
     (lambda d: tuning.successive_halving({"learning_rate": [1e-2]}, d, factor=1), ValueError,
      "factor must be at least 2"),
+    (lambda d: tuning.successive_halving([1e-2, 1e-3], d), TypeError, "configs must be a dict"),
+    (lambda d: tuning.successive_halving({"lr": [1e-2]}, d), TypeError, "'learning_rate' array"),
 ])
 def test_search_bad_inputs(small_data, call, error, match):
     with pytest.raises(error, match=match):
