@@ -118,8 +118,9 @@ def reset_model(model, seed: int | None = None):
     Weights are redrawn from each layer's own initializers (with ``seed``, Keras's global seed is
     set first, so the same seed gives the same weights as a model built with it). Layers without
     trainable weights keep their state, so an adapted ``Normalization`` layer keeps its mean and
-    variance. Recompiles with the same loss, metrics and optimizer settings, so training restarts
-    from step 0 (Adam's moments and SGD's momentum start again at zero). Returns the model.
+    variance. The optimizer's state is zeroed in place (its step counter, Adam's moments, SGD's
+    momentum; its learning rate is kept), so training restarts from step 0 without recompiling,
+    which would retrace the training function (about 0.1 s a call). Returns the model.
     """
     import keras
 
@@ -131,8 +132,11 @@ def reset_model(model, seed: int | None = None):
         if old.trainable_weights:                      # Dense, Conv, BatchNorm (+ moving stats)
             for v_old, v_new in zip(old.weights, new.weights, strict=True):
                 v_old.assign(v_new)
-    if getattr(model, "compiled", False):
-        model.compile_from_config(model.get_compile_config())
+    optimizer = getattr(model, "optimizer", None) if getattr(model, "compiled", False) else None
+    if optimizer is not None:
+        for variable in optimizer.variables:
+            if variable.name != "learning_rate":  # iterations and slots; keep the step size
+                variable.assign(keras.ops.zeros(variable.shape, variable.dtype))
     return model
 
 
