@@ -240,6 +240,8 @@ def train_steps(model, x, y, *, steps: int, learning_rate: float, seed: int,
                 batch_size: int = 32, x_test=None, y_test=None, eval_every: int = 0) -> dict:
     """Compile ``model`` with Adam and take exactly ``steps`` mini-batch steps on ``(x, y)``.
 
+    The learning rate starts at ``learning_rate`` and decays to 0 along a cosine over the steps.
+
     Batches are drawn from reshuffled passes over the data (``seed``); with fewer examples than
     ``batch_size`` every step is full-batch. With ``eval_every > 0`` the test accuracy is measured
     every ``eval_every`` steps. Returns ``{"test_accuracy", "curve_steps", "curve_accuracy"}``.
@@ -262,8 +264,11 @@ def train_steps(model, x, y, *, steps: int, learning_rate: float, seed: int,
     rng = np.random.default_rng(seed)
     passes = -(-steps * batch // len(x))
     order = np.concatenate([rng.permutation(len(x)) for _ in range(passes)])[:steps * batch]
-    # jit_compile=False: compiling with XLA costs more than it saves on a few hundred steps
-    model.compile(optimizer=keras.optimizers.Adam(learning_rate),
+    # the rate decays to 0 along a cosine over the run, so every run ends calmly and its final
+    # accuracy does not hang on the last few large steps; jit_compile=False: compiling with XLA
+    # costs more than it saves on a few hundred steps
+    schedule = keras.optimizers.schedules.CosineDecay(learning_rate, decay_steps=steps)
+    model.compile(optimizer=keras.optimizers.Adam(schedule),
                   loss="sparse_categorical_crossentropy", metrics=["accuracy"], jit_compile=False)
     chunk = eval_every if eval_every else steps
     curve_steps, curve_acc = [], []
