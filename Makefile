@@ -26,7 +26,7 @@ OFFLINE := scripts/offline_exec.sh
 SEEDS ?= 1 2 3 4 5 6 7 8
 ARGS  ?=
 
-.PHONY: help venv lock lab run test unit notebooks bench seeds rerun sweep exercises lint data clean
+.PHONY: help venv lock lab run test unit notebooks bench seeds rerun sweep exercises pretrained lint data clean
 
 help:
 	@echo "make run        set up, execute every lesson headlessly, write build/run_report.md"
@@ -39,6 +39,7 @@ help:
 	@echo "make sweep      NB=09 SEEDS=\"1 2 3 4 5 6 7 8\": one lesson at each seed; claims held and key figures -> runs/"
 	@echo "make exercises  write every lesson with the exercise answers removed to exercises/"
 	@echo "make data       regenerate data/ files and data/MANIFEST.sha256"
+	@echo "make pretrained render letters, pretrain lesson 13's base, rewrite data/letters_cnn.keras and the manifest"
 	@echo "make lint       ruff over helpers, tests, scripts and notebooks"
 
 venv: $(STAMP)

@@ -227,7 +227,9 @@ def test_parameters_are_annotated_for_papermill_help(path):
     from papermill.inspection import _infer_parameters
 
     nb = nbformat.read(path, as_version=4)
-    cell = next(c for c in nb.cells if "parameters" in c.metadata.get("tags", []))
+    for c in nb.cells:  # papermill's reader expects tags on every cell, as its own loader adds
+        c.metadata.setdefault("tags", [])
+    cell = next(c for c in nb.cells if "parameters" in c.metadata["tags"])
     names = {t.id for node in ast.parse(cell.source).body
              for t in (node.targets if isinstance(node, ast.Assign) else [node.target])
              if isinstance(t, ast.Name)}
