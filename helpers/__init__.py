@@ -9,9 +9,18 @@ Each module does one thing (see README, "The helpers package"):
 - ``plots``        the plots more than one lesson draws
 - ``claims``       ``check_claim``: print the measurement behind a claim and assert it
 - ``checks``       exercise checks: run a learner's function on fresh inputs and say what is off
-- ``offline``      the guard that makes any non-loopback network connection fail
+- ``offline``      the guard that refuses non-loopback connections, DNS look-ups and download tools
 - ``features``     hand-made image features (a HOG-like extractor; lesson 01)
 - ``backprop``     a two-layer network with hand-written backprop (lesson 06)
+- ``validate``     the one place input checks live: every helper fails the same clear way
+- ``training``     Keras pieces several lessons share: dense_network, train_full_batch, reset_model
+- ``evaluation``   data with known noise, classification error, bias/variance diagnosis, learning curves
+- ``error_analysis`` image properties (ink, slant), error categories and tables (lesson 12)
+- ``glyphs``       characters rendered from matplotlib's fonts as 8x8 digit-like images (lessons 12, 13)
+- ``transfer``     the shipped letters CNN: checksum, safe loading, transfer recipes (lesson 13)
+- ``tuning``       search spaces, grid and random search, keras-tuner trials and logs as DataFrames (15)
+- ``drift``        drifting input batches, a KS detector and the population stability index (lesson 17)
+- ``distributed``  data-parallel training over devices and worker processes (lesson 18)
 
 Importing ``helpers`` is cheap: TensorFlow is imported only by ``setup`` (or by a module that needs it).
 """
