@@ -10,7 +10,19 @@ import html
 import re
 import statistics
 
-CLAIM = re.compile(r"^Claim (\S+) (holds|FAILS): (.*?)(?: \((.*)\))?$")
+CLAIM = re.compile(r"^Claim (\S+) (holds|FAILS): (.*)$")
+MEASURED = re.compile(r"[A-Za-z_][\w.]*=")
+
+
+def split_claim(text: str) -> tuple[str, str]:
+    """``statement (a=1, b=2)`` -> (statement, "a=1, b=2"); a statement may hold parentheses."""
+    if text.endswith(")"):
+        pos = text.rfind(" (")
+        while pos != -1:
+            if MEASURED.match(text, pos + 2):
+                return text[:pos], text[pos + 2:-1]
+            pos = text.rfind(" (", 0, pos)
+    return text, ""
 FIGURE = re.compile(r"^Key figure: (.+?) = (\S+)(?: (.*))?$")
 
 
@@ -125,8 +137,9 @@ def sweep_table(runs) -> dict:
         seen = set()
         for line in run.keys:
             if m := CLAIM.match(line):
-                number, status, _, details = m.groups()
-                entry = claims.setdefault(number, {"held": 0, "ran": 0, "statement": m.group(3)})
+                number, status, rest = m.groups()
+                statement, details = split_claim(rest)
+                entry = claims.setdefault(number, {"held": 0, "ran": 0, "statement": statement})
                 if number not in seen:
                     entry["ran"] += 1
                     entry["held"] += status == "holds"

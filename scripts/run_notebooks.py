@@ -314,6 +314,8 @@ def _rerun_or_sweep(args, params) -> int:
     seed_params = [{**params, "seed": s} for s in args.seeds]
     runs = _run_all([path] * len(seed_params), seed_params, args.timeout,
                     workers=max(1, args.workers), label=lambda p: f" (seed {p['seed']})")
+    for run in runs:  # every executed copy, for a closer look at one seed
+        nbformat.write(run.nb, folder / f"{path.stem}_seed{run.params['seed']}.ipynb")
     table = reports.sweep_table(runs)
     text = reports.sweep_markdown(path.name, runs, table, _stamp(), machine(), params)
     (folder / "sweep.md").write_text(text)

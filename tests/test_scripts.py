@@ -84,6 +84,8 @@ def test_sweep_table_counts_claims_and_summarises_figures():
         cell.outputs = [_stream("\n".join(lines) + "\n")]
         return Run(Path("09_x.ipynb"), _notebook(cell), 1.0, error, None, {"seed": seed})
 
+    assert reports.split_claim("x (a, b) wins (lead=0.02, n=3)") == ("x (a, b) wins", "lead=0.02, n=3")
+    assert reports.split_claim("no numbers (really)") == ("no numbers (really)", "")
     runs = [run(1, ["Claim 11 holds: cnn wins (lead=0.02)", "Key figure: acc = 0.9"]),
             run(2, ["Claim 11 holds: cnn wins (lead=0.04)", "Key figure: acc = 0.8"]),
             run(3, [], error="AssertionError: Claim 11 FAILS: cnn wins (lead=-0.01)")]
