@@ -268,10 +268,12 @@ def _start_and_wait(ports: list[int], out_dir: Path, timeout: float) -> list[dic
                 [sys.executable, "-m", "helpers.distributed", "--index", str(index),
                  "--out", str(out_dir)], env=env, stdout=log, stderr=subprocess.STDOUT,
                 stdin=subprocess.DEVNULL, cwd=str(out_dir)))
-        deadline = time.monotonic() + timeout
+        deadline, timed_out = time.monotonic() + timeout, False
         while any(p.poll() is None for p in procs):
-            failed = [i for i, p in enumerate(procs) if p.poll() not in (None, 0)]
-            if failed or time.monotonic() > deadline:
+            if any(p.poll() not in (None, 0) for p in procs):
+                break  # one failed: the others would wait for it forever
+            if time.monotonic() > deadline:
+                timed_out = True
                 break
             time.sleep(0.1)
         codes = [p.poll() for p in procs]
@@ -284,11 +286,11 @@ def _start_and_wait(ports: list[int], out_dir: Path, timeout: float) -> list[dic
         for log in logs:
             log.close()
     if codes != [0] * len(procs):
-        text = "\n".join(f"--- worker {i} (exit code {c}):\n" + _tail(out_dir / f"worker{i}.log")
-                         for i, c in enumerate(codes))
+        text = "\n".join(f"--- worker {i} ({'stopped' if c is None else f'exit code {c}'}):\n"
+                         + _tail(out_dir / f"worker{i}.log") for i, c in enumerate(codes))
         if "ddress already in use" in text:
             raise _PortTaken(text)
-        if None in codes:
+        if timed_out:
             raise TimeoutError(f"the workers did not finish within {timeout:g} s and were "
                                f"stopped:\n{text}")
         raise RuntimeError(f"a worker failed; every worker was stopped:\n{text}")
@@ -365,7 +367,7 @@ def worker_main(argv=None) -> None:
             loss = tf.nn.compute_average_loss(per_example(yb, model(xb, training=True)),
                                               global_batch_size=batch)
         grads = tape.gradient(loss, model.trainable_variables)
-        optimizer.apply_gradients(zip(grads, model.trainable_variables))
+        optimizer.apply_gradients(zip(grads, model.trainable_variables, strict=True))
         return loss
 
     @tf.function
