@@ -13,7 +13,6 @@ import keras  # noqa: E402  (after setup, which pins TensorFlow's threads)
 
 from helpers.training import dense_network, model_outputs, reset_model, train_full_batch  # noqa: E402
 
-
 # --------------------------------------------------------------------------- numpy_nn shared pieces
 
 
