@@ -272,7 +272,26 @@ __all__ += ["MODELS"]
 # --------------------------------------------------------------------------- few labels
 # (added for lesson 12: few labelled examples per class, the rest an "unlabelled" pool)
 
-__all__ += ["few_labels"]
+__all__ += ["few_labels", "per_class_subset"]
+
+
+def per_class_subset(y, n_per_class: int, *, seed: int) -> np.ndarray:
+    """Sorted int64 indices of ``n_per_class`` examples of every class of ``y``, without replacement.
+
+    The draw for a larger ``n_per_class`` contains the draw for a smaller one with the same seed
+    (nested subsets), so accuracy against n compares like with like (lessons 12 and 13).
+    """
+    y = validate.labels(y, "y")
+    n_per_class = validate.integer(n_per_class, "n_per_class", minimum=1)
+    rng = np.random.default_rng(validate.seed(seed))
+    picked = []
+    for c in np.unique(y):
+        members = np.flatnonzero(y == c)
+        if len(members) < n_per_class:
+            raise ValueError(f"class {c} has only {len(members)} examples, fewer than "
+                             f"n_per_class={n_per_class}; lower n_per_class.")
+        picked.append(rng.permutation(members)[:n_per_class])
+    return np.sort(np.concatenate(picked)).astype(np.int64)
 
 
 def few_labels(y, n_per_class: int, *, seed: int):
@@ -285,15 +304,10 @@ def few_labels(y, n_per_class: int, *, seed: int):
     """
     y = validate.labels(y, "y")
     n_per_class = validate.integer(n_per_class, "n_per_class", minimum=1)
-    seed = validate.seed(seed)
-    rng = np.random.default_rng(seed)
-    picked = []
-    for c in np.unique(y):
-        members = np.flatnonzero(y == c)
-        if len(members) <= n_per_class:
-            raise ValueError(f"class {c} has only {len(members)} examples, not more than "
+    for c, count in zip(*np.unique(y, return_counts=True), strict=True):
+        if count <= n_per_class:
+            raise ValueError(f"class {c} has only {count} examples, not more than "
                              f"n_per_class={n_per_class}; lower n_per_class so a pool is left.")
-        picked.append(rng.permutation(members)[:n_per_class])
-    labelled = np.sort(np.concatenate(picked)).astype(np.int64)
+    labelled = per_class_subset(y, n_per_class, seed=seed)
     pool = np.setdiff1d(np.arange(len(y)), labelled).astype(np.int64)
     return labelled, pool

@@ -21,6 +21,7 @@ from pathlib import Path
 import numpy as np
 
 from helpers import validate
+from helpers.data import per_class_subset  # one copy (lessons 12 and 13); re-exported here
 
 __all__ = [
     "LETTERS", "BASE_FILE", "BASE_NOTE", "FEATURES_LAYER", "letters_dataset", "build_base",
@@ -166,26 +167,6 @@ def load_base(data_dir=None):
     data_dir = Path(data_dir) if data_dir is not None else DATA_DIR
     load_data_file(BASE_FILE, data_dir)  # raises if missing, unlisted or altered
     return keras.models.load_model(data_dir / BASE_FILE, safe_mode=True)
-
-
-def per_class_subset(y, n_per_class: int, *, seed: int) -> np.ndarray:
-    """Indices of ``n_per_class`` examples of every class of ``y``, drawn without replacement.
-
-    The draw for a larger ``n_per_class`` contains the draw for a smaller one with the same seed
-    (nested subsets), so accuracy against n compares like with like.
-    """
-    y = validate.labels(y, "y")
-    n_per_class = validate.integer(n_per_class, "n_per_class", minimum=1)
-    seed = validate.seed(seed)
-    rng = np.random.default_rng(seed)
-    picked = []
-    for c in np.unique(y):
-        members = np.flatnonzero(y == c)
-        if len(members) < n_per_class:
-            raise ValueError(f"class {c} has only {len(members)} examples, fewer than "
-                             f"n_per_class={n_per_class}; lower n_per_class.")
-        picked.append(rng.permutation(members)[:n_per_class])
-    return np.sort(np.concatenate(picked))
 
 
 def transfer_model(base, n_classes: int = 10, *, pretrained: bool = True, freeze: int | str = 0,
