@@ -52,7 +52,10 @@ $(STAMP): requirements.lock pyproject.toml
 	  exit 1; }
 	$(PYTHON) -m venv --clear $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check $$(grep -E '^uv==' requirements.lock)
-	$(VENV)/bin/uv pip sync --quiet --python $(PY) requirements.lock
+	@# --compile-bytecode: every package is installed with its .pyc files, so a kernel imports
+	@# TensorFlow from bytecode (~5 s) even where PYTHONDONTWRITEBYTECODE=1 would make each process
+	@# compile it again (~20 s), as it is set on some CI machines.
+	$(VENV)/bin/uv pip sync --quiet --compile-bytecode --python $(PY) requirements.lock
 	$(VENV)/bin/uv pip install --quiet --python $(PY) --no-deps -e .
 	$(PY) -m ipykernel install --sys-prefix --name python3 --display-name "Python 3 (ipykernel)" >/dev/null
 	@# JupyterLab settings for this venv only: no "get notified about Jupyter news?" prompt, no update check
@@ -99,7 +102,7 @@ exercises: $(STAMP)
 	$(PY) scripts/make_exercises.py --out exercises $(NB)
 
 data: $(STAMP)
-	$(PY) -m helpers.data --regenerate
+	$(PY) -m tools.manifest
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check helpers tests scripts
@@ -109,4 +112,4 @@ clean:
 	rm -rf build exercises .pytest_cache .ruff_cache
 
 pretrained: $(STAMP)
-	$(PY) scripts/pretrain_base.py
+	$(PY) -m tools.pretrain

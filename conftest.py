@@ -7,7 +7,7 @@ import os
 import shutil
 import tempfile
 
-from helpers.offline import block_network, guard_children
+from tools.offline import block_network, guard_children
 
 # The same numerical environment the committed outputs were made with (see Makefile).
 for _key, _value in {"TF_CPP_MIN_LOG_LEVEL": "3", "TF_ENABLE_ONEDNN_OPTS": "0",
@@ -78,7 +78,7 @@ class LearnerCopyItem(pytest.Item):
 
 
 def _learner_copy_sources(nb):
-    from scripts.make_exercises import BEGIN, blank_source
+    from tools.learner_copies import BEGIN, blank_source
 
     code = [c for c in nb.cells if c.cell_type == "code"]
     first = next((i for i, c in enumerate(code) if any(ln.strip() == BEGIN

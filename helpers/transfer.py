@@ -3,7 +3,7 @@
 The "downloaded" model of lesson 13 is made by this project: :func:`pretrain_base` renders letters
 A-Z and a-z with :func:`helpers.glyphs.render_glyphs` (8x8, values 0..1, like the digits of
 :func:`helpers.data.digits_split`) and trains :func:`build_base` on them; ``make pretrained``
-(``python scripts/pretrain_base.py``) writes ``data/letters_cnn.keras`` and its checksum.
+(``python -m tools.pretrain``) writes ``data/letters_cnn.keras`` and its checksum.
 :func:`load_base` verifies the checksum, then loads it with ``safe_mode=True`` as a learner would
 load a model from a hub.
 
@@ -15,7 +15,6 @@ images per class), :func:`transfer_model` (copy every layer but the output, add 
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import numpy as np
@@ -282,26 +281,3 @@ def steps_to_reach(curve_steps, curve_accuracy, target: float):
     target = validate.number(target, "target")
     hit = np.flatnonzero(curve_accuracy >= target)
     return int(curve_steps[hit[0]]) if len(hit) else None
-
-
-def write_note(report: dict, path) -> None:
-    """Write the markdown note that ships next to the model (how it was made, its accuracy)."""
-    path = Path(path)
-    lines = [
-        f"# {report['file']}: the pretrained base of lesson 13",
-        "",
-        "A small CNN trained by this project to recognise the 52 letters A-Z, a-z, rendered from the",
-        "fonts inside matplotlib by `helpers.glyphs.render_glyphs` (random font, stroke width,",
-        "rotation, shear, scale, blur and noise; 8x8 images with values 0..1, processed like",
-        "scikit-learn's digits). It plays the part of a model downloaded from a hub.",
-        "",
-        "Made with `make pretrained` (`python scripts/pretrain_base.py`), which calls",
-        "`helpers.transfer.pretrain_base` and rewrites `MANIFEST.sha256`. Keras does not write",
-        "byte-identical files, so a rebuild gives a new checksum and slightly different weights.",
-        "",
-        "```json",
-        json.dumps(report, indent=2),
-        "```",
-        "",
-    ]
-    path.write_text("\n".join(lines))

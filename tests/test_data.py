@@ -119,12 +119,6 @@ def test_manifest_verifies_every_shipped_file():
     assert names == sorted(data._read_manifest(data.DATA_DIR))
 
 
-def test_manifest_matches_the_generators(tmp_path):
-    # `make data` must reproduce the committed files byte for byte
-    data.write_manifest(tmp_path)
-    assert (tmp_path / data.MANIFEST).read_text() == (data.DATA_DIR / data.MANIFEST).read_text()
-
-
 def test_altered_file_is_caught_with_the_fix(tmp_path):
     shutil.copytree(data.DATA_DIR, tmp_path / "d")
     target = tmp_path / "d" / "coffee_roasting.csv"

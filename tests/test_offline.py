@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers import offline
+from tools import offline
 
 ROOT = Path(__file__).resolve().parent.parent
 REMOTE = ("203.0.113.1", 80)  # TEST-NET-3: documentation addresses, never routed

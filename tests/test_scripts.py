@@ -9,8 +9,9 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from scripts import make_exercises, reports, run_notebooks
-from scripts.run_notebooks import Run
+from tools import learner_copies as make_exercises, reports
+from tools import runner as run_notebooks
+from tools.runner import Run
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))

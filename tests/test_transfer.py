@@ -68,7 +68,9 @@ def test_pretrain_base_quick_run_saves_a_loadable_model(tmp_path):
                                     epochs=1, seed=3)
     model = keras.models.load_model(tmp_path / "m.keras", safe_mode=True)
     assert report["parameters"] == model.count_params() and report["train_images"] == 520
-    transfer.write_note(report, tmp_path / "m.md")
+    from tools.pretrain import write_note
+
+    write_note(report, tmp_path / "m.md")
     assert "held" in (tmp_path / "m.md").read_text()
     with pytest.raises(ValueError, match=".keras"):
         transfer.pretrain_base(tmp_path / "m.h5", epochs=1)

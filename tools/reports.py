@@ -1,6 +1,6 @@
 """Reports of executed lessons: markdown and self-contained HTML (images embedded), sweep tables.
 
-Used by ``scripts/run_notebooks.py``; every function takes the runner's ``Run`` objects (path, nb,
+Used by ``tools.runner``; every function takes the runner's ``Run`` objects (path, nb,
 seconds, error, peak_mb, keys) and returns text.
 """
 

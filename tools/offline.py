@@ -131,7 +131,7 @@ def is_blocked() -> bool:
 
 
 _SITECUSTOMIZE = """\
-# Written by helpers.offline.child_environment(): every Python started with this directory on
+# Written by tools.offline.child_environment(): every Python started with this directory on
 # PYTHONPATH installs the companion's offline guard before anything else runs.
 import importlib.util as _util
 import sys as _sys
@@ -177,7 +177,7 @@ def guard_ipython(shell) -> None:
 
 
 _IPYTHON_STARTUP = """\
-# Written by helpers.offline.child_environment(): this kernel refuses `!curl` and `%%bash` downloads.
+# Written by tools.offline.child_environment(): this kernel refuses `!curl` and `%%bash` downloads.
 import sys as _sys
 
 _guard = _sys.modules.get("_companion_offline")
