@@ -30,29 +30,45 @@ def pytest_collectstart(collector):
         collector.skip_compare += ("stderr",)
 
 
-# ---------------------------------------------------------------- learner copies (make exercises)
-# After nbval has run a lesson, its kernel still holds the lesson's state. One more test item per
-# lesson runs the exercise section again as the learner copy has it (answers replaced by `None`
-# stubs) and checks that every check says "… not yet" instead of crashing. That is what executing
-# the blanked copy would show, at the cost of the exercise cells alone.
+# ---------------------------------------------------------------- exercises, in the lesson's kernel
+# After nbval has run a lesson, its kernel still holds the lesson's state. Two more test items per
+# lesson use it, at the cost of the exercise cells alone:
+# - wrong answers: each plausible wrong answer of tests/wrong_answers/lessonNN.py runs in the
+#   answer's place, then the exercise's check cell; the check must say ✗ and name the mistake;
+# - learner copy: the exercise section runs again as `make exercises` writes it (answers replaced
+#   by `None` stubs), and every check must say "… not yet" instead of crashing.
+
+import runpy  # noqa: E402
+import sys  # noqa: E402
+from pathlib import Path  # noqa: E402
 
 import pytest  # noqa: E402
 
+WRONG_ANSWERS = Path(__file__).resolve().parent / "tests" / "wrong_answers"
 
-class LearnerCopyItem(pytest.Item):
-    """Re-runs a lesson's exercise cells, blanked, in the kernel nbval used for the lesson."""
 
-    def __init__(self, *, sources, **kwargs):
-        super().__init__(**kwargs)
-        self.sources = sources  # [(is_check_cell, blanked source)]
+def wrong_answers(lesson: str) -> dict:
+    """``{exercise id: [Wrong, ...]}`` for a lesson (``"05"``), from tests/wrong_answers/."""
+    path = WRONG_ANSWERS / f"lesson{lesson}.py"
+    if not path.exists():
+        return {}
+    sys.path.insert(0, str(WRONG_ANSWERS))
+    try:
+        return runpy.run_path(str(path))["WRONG"]
+    finally:
+        sys.path.remove(str(WRONG_ANSWERS))
+
+
+class _KernelItem(pytest.Item):
+    """Runs code in the kernel nbval used for the lesson."""
 
     def _run(self, source: str) -> tuple[str, str | None]:
         kernel = self.parent.kernel
         msg_id = kernel.execute_cell_input(source, allow_stdin=False)
-        kernel.await_reply(msg_id, timeout=120)
+        kernel.await_reply(msg_id, timeout=300)
         text, error = [], None
         while True:
-            msg = self.parent.get_kernel_message(timeout=30)
+            msg = self.parent.get_kernel_message(timeout=60)
             if msg["parent_header"].get("msg_id") != msg_id:
                 continue
             content = msg["content"]
@@ -63,9 +79,55 @@ class LearnerCopyItem(pytest.Item):
             elif msg["msg_type"] == "error":
                 error = f"{content['ename']}: {content['evalue']}"
 
-    def runtest(self):
+    def _kernel_alive(self):
         if self.parent.kernel is None or not self.parent.kernel.is_alive():
             pytest.fail("the lesson's kernel is not running: an earlier cell failed")
+
+
+class WrongAnswersItem(_KernelItem):
+    """Every wrong answer of a lesson gets a ✗ that points at the mistake."""
+
+    def __init__(self, *, cases, **kwargs):
+        super().__init__(**kwargs)
+        self.cases = cases  # [(exercise id, answer cell source, check source, solution source, [Wrong])]
+
+    def runtest(self):
+        from tools.learner_copies import replace_solution
+
+        self._kernel_alive()
+        problems = []
+        for exercise_id, answer_source, check_source, wrongs in self.cases:
+            for wrong in wrongs:
+                _, error = self._run(replace_solution(answer_source, wrong.answer))
+                text, check_error = self._run(check_source)
+                verdict = text.strip().splitlines()[-1] if text.strip() else ""
+                if error and not verdict:
+                    problems.append(f"{exercise_id} ({wrong.why}): the wrong answer itself raised "
+                                    f"{error}, so nothing was checked")
+                elif check_error:
+                    problems.append(f"{exercise_id} ({wrong.why}): the check crashed: {check_error}")
+                elif not verdict.startswith("✗"):
+                    problems.append(f"{exercise_id} ({wrong.why}): accepted: {text.strip()!r}")
+                elif wrong.says.lower() not in text.lower():
+                    problems.append(f"{exercise_id} ({wrong.why}): ✗, but the verdict does not say "
+                                    f"{wrong.says!r}: {text.strip()!r}")
+            _, error = self._run(answer_source)  # the solution again, for what comes after
+            assert error is None, f"restoring the solution of {exercise_id} failed: {error}"
+        assert not problems, "wrong answers not caught:\n" + "\n".join(problems)
+
+    def reportinfo(self):
+        return self.path, 0, f"{self.path.name}::wrong answers"
+
+
+class LearnerCopyItem(_KernelItem):
+    """Re-runs a lesson's exercise cells, blanked, in the kernel nbval used for the lesson."""
+
+    def __init__(self, *, sources, **kwargs):
+        super().__init__(**kwargs)
+        self.sources = sources  # [(is_check_cell, blanked source)]
+
+    def runtest(self):
+        self._kernel_alive()
         for index, (is_check, source) in enumerate(self.sources):
             text, error = self._run(source)
             assert error is None, f"exercise cell {index} of the learner copy crashed: {error}"
@@ -86,8 +148,16 @@ def _learner_copy_sources(nb):
     if first is None:
         return []
     answers = {i for i, c in enumerate(code) if BEGIN in c.source}
-    return [(i - 1 in answers and "check_" in c.source, blank_source(c.source)[0])
+    return [(i - 1 in answers, blank_source(c.source)[0])
             for i, c in enumerate(code[first:], start=first)]
+
+
+def _wrong_answer_cases(nb, lesson: str):
+    from tools.learner_copies import exercise_cells
+
+    wrong = wrong_answers(lesson)
+    return [(ex.id, nb.cells[ex.answer_index].source, nb.cells[ex.check_index].source,
+             wrong.get(ex.id, [])) for ex in exercise_cells(nb) if wrong.get(ex.id)]
 
 
 def pytest_collection_modifyitems(session, config, items):
@@ -98,9 +168,15 @@ def pytest_collection_modifyitems(session, config, items):
         parent = item.parent
         is_last = position + 1 == len(items) or items[position + 1].parent is not parent
         if isinstance(parent, IPyNbFile) and is_last:
+            new = []
+            cases = _wrong_answer_cases(parent.nb, Path(str(parent.path)).name[:2])
+            if cases:
+                new.append(WrongAnswersItem.from_parent(
+                    parent, name="wrong answers: every one gets a cross", cases=cases))
             sources = _learner_copy_sources(parent.nb)
             if sources:
-                extra.append((position + 1, LearnerCopyItem.from_parent(
-                    parent, name="learner copy: every check says not yet", sources=sources)))
+                new.append(LearnerCopyItem.from_parent(
+                    parent, name="learner copy: every check says not yet", sources=sources))
+            extra.append((position + 1, new))
     for position, new in reversed(extra):
-        items.insert(position, new)
+        items[position:position] = new

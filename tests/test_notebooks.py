@@ -241,24 +241,99 @@ def test_parameters_are_annotated_for_papermill_help(path):
         assert p.help, f"give {p.name} a comment that says what it does"
 
 
-@pytest.mark.parametrize("path", [p for p in NOTEBOOKS if p.name[:2] != "00"], ids=ids)
+LESSONS_WITH_EXERCISES = [p for p in NOTEBOOKS if p.name[:2] != "00"]
+
+
+@pytest.mark.parametrize("path", LESSONS_WITH_EXERCISES, ids=ids)
 def test_exercises_are_checked_and_blank_cleanly(path):
     import nbformat
 
+    from tools.learner_copies import exercise_cells
+
     nb = nbformat.read(path, as_version=4)
-    cells = nb.cells
-    answers = [i for i, c in enumerate(cells) if c.cell_type == "code"
-               and any(ln.strip() == BEGIN for ln in c.source.splitlines())]
-    assert len(answers) >= 2, f"{path.name} needs at least two checked exercises ({len(answers)})"
-    for i in answers:
-        check = next((c for c in cells[i + 1:] if c.cell_type == "code"), None)
-        assert check is not None and "check_" in check.source, \
-            f"the cell after exercise answer {i} calls a check from helpers.checks"
-        shown = "".join(o.get("text", "") for o in check.outputs)
-        assert shown.startswith("✓"), f"the saved check after answer cell {i} is not ✓: {shown!r}"
+    found = exercise_cells(nb)
+    assert len(found) >= 2, f"{path.name} needs at least two checked exercises ({len(found)})"
+    for ex in found:
+        shown = "".join(o.get("text", "") for o in nb.cells[ex.check_index].outputs)
+        assert shown.startswith("✓"), f"the saved check of exercise {ex.id} is not ✓: {shown!r}"
     copy, blanked = learner_copy(nb)
-    assert blanked == len(answers)
+    assert blanked == len(found)
     assert not any(ln.strip() == BEGIN for c in copy.cells for ln in c.source.splitlines())
+
+
+def check_call_problems(source: str, lesson: str) -> list[str]:
+    """Why a check cell could give its answer away (empty if it cannot).
+
+    A check cell is ``# NBVAL_CHECK_OUTPUT`` and one call ``check("NN.k", name, key=name, ...)``:
+    the exercise's id and names of the lesson's variables, no literal, no expression, no formula.
+    """
+    lines = [ln for ln in source.splitlines() if ln.strip()]
+    if not lines or lines[0].strip() != "# NBVAL_CHECK_OUTPUT":
+        return ["a check cell starts with # NBVAL_CHECK_OUTPUT"]
+    tree = ast.parse(source)
+    if len(tree.body) != 1 or not isinstance(tree.body[0], ast.Expr) \
+            or not isinstance(tree.body[0].value, ast.Call):
+        return ["a check cell holds one call, check(\"NN.k\", answer), and nothing else"]
+    call = tree.body[0].value
+    problems = []
+    if getattr(call.func, "id", None) != "check":
+        problems.append("the call is check(...) from helpers.exercises")
+    if not call.args or not isinstance(call.args[0], ast.Constant) \
+            or not re.fullmatch(rf"{lesson}\.\d+", str(call.args[0].value)):
+        problems.append(f"the first argument is the exercise id, \"{lesson}.k\"")
+    for arg in call.args[1:] + [k.value for k in call.keywords]:
+        if not isinstance(arg, ast.Name):
+            problems.append(f"argument {ast.unparse(arg)!r} is not a plain name: a literal or a "
+                            f"formula in the check cell shows the answer")
+    return problems
+
+
+def test_check_call_problems_catches_answers_on_the_page():
+    assert check_call_problems('# NBVAL_CHECK_OUTPUT\ncheck("16.3", my_choice)\n', "16") == []
+    assert check_call_problems('# NBVAL_CHECK_OUTPUT\ncheck("16.3", my, data=x_cv)', "16") == []
+    for bad in ['# NBVAL_CHECK_OUTPUT\ncheck("16.3", my_choice, "layer")',
+                '# NBVAL_CHECK_OUTPUT\ncheck("16.3", my_steps, expected=299)',
+                '# NBVAL_CHECK_OUTPUT\ncheck("16.3", my, n=x.shape[1] * 26)',
+                '# NBVAL_CHECK_OUTPUT\ncheck_value(my, 0.4)',
+                'check("16.3", my)', '# NBVAL_CHECK_OUTPUT\ncheck("15.3", my)',
+                '# NBVAL_CHECK_OUTPUT\nprint(1)\ncheck("16.3", my)']:
+        assert check_call_problems(bad, "16"), bad
+
+
+@pytest.mark.parametrize("path", LESSONS_WITH_EXERCISES, ids=ids)
+def test_check_cells_name_the_exercise_and_show_no_answer(path):
+    import nbformat
+
+    from helpers.exercises import registered
+    from tools.learner_copies import exercise_cells
+
+    nb = nbformat.read(path, as_version=4)
+    lesson = path.name[:2]
+    found = exercise_cells(nb)
+    for ex in found:
+        problems = check_call_problems(nb.cells[ex.check_index].source, lesson)
+        assert not problems, f"{path.name}, check of {ex.id}: " + "; ".join(problems)
+    ids_in_lesson = [ex.id for ex in found]
+    assert len(ids_in_lesson) == len(set(ids_in_lesson)), f"an exercise id repeats: {ids_in_lesson}"
+    assert sorted(ids_in_lesson) == sorted(registered(lesson)), \
+        (f"{path.name} checks {sorted(ids_in_lesson)}, helpers/exercises/lesson{lesson}.py "
+         f"registers {sorted(registered(lesson))}")
+
+
+@pytest.mark.parametrize("path", LESSONS_WITH_EXERCISES, ids=ids)
+def test_every_exercise_has_two_wrong_answers_in_the_tests(path):
+    import nbformat
+
+    from conftest import wrong_answers
+    from tools.learner_copies import exercise_cells
+
+    lesson = path.name[:2]
+    wrong = wrong_answers(lesson)
+    for ex in exercise_cells(nbformat.read(path, as_version=4)):
+        assert len(wrong.get(ex.id, [])) >= 2, \
+            f"exercise {ex.id} needs two plausible wrong answers in tests/wrong_answers/lesson{lesson}.py"
+        for w in wrong[ex.id]:
+            assert w.why and w.answer.strip() and w.says, f"{ex.id}: a wrong answer lacks why/answer/says"
 
 
 def test_readme_links_every_lesson_and_every_link_resolves():

@@ -19,7 +19,9 @@ from __future__ import annotations
 
 import argparse
 import ast
+import re
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 import nbformat
@@ -87,6 +89,61 @@ def blank_source(source: str) -> tuple[str, int]:
     if block is not None:
         raise MarkerError(f"{BEGIN} without {END}")
     return "\n".join(out), blocks
+
+
+def replace_solution(source: str, answer: str) -> str:
+    """The cell's source with its one solution block replaced by ``answer`` (markers dropped).
+
+    The tests use it to try a wrong answer in the lesson's own kernel, in the answer's place.
+    """
+    lines, out, inside, blocks = source.splitlines(), [], False, 0
+    for line in lines:
+        marker = line.strip()
+        if marker == BEGIN:
+            if inside:
+                raise MarkerError(f"{BEGIN} inside another solution block")
+            inside, blocks = True, blocks + 1
+            out += answer.strip("\n").splitlines()
+        elif marker == END:
+            if not inside:
+                raise MarkerError(f"{END} without {BEGIN}")
+            inside = False
+        elif not inside:
+            out.append(line)
+    if inside:
+        raise MarkerError(f"{BEGIN} without {END}")
+    if blocks != 1:
+        raise MarkerError(f"expected one solution block in the cell, found {blocks}")
+    return "\n".join(out)
+
+
+CHECK_CALL = re.compile(r"""^\s*check\(\s*["'](\d\d\.\d+)["']""", re.M)
+
+
+@dataclass(frozen=True)
+class ExerciseCells:
+    """One exercise of a lesson: its id, and its answer and check cells (indices among all cells)."""
+
+    id: str
+    answer_index: int
+    check_index: int
+
+
+def exercise_cells(nb) -> list[ExerciseCells]:
+    """Every exercise of a lesson: an answer cell (with the solution markers) and the check cell
+    after it, which calls ``check("NN.k", ...)``. Raises ``MarkerError`` when one is malformed."""
+    found = []
+    cells = nb.cells
+    for i, cell in enumerate(cells):
+        if cell.cell_type != "code" or not any(ln.strip() == BEGIN for ln in cell.source.splitlines()):
+            continue
+        j = next((k for k in range(i + 1, len(cells)) if cells[k].cell_type == "code"), None)
+        match = CHECK_CALL.search(cells[j].source) if j is not None else None
+        if match is None:
+            raise MarkerError(f"cell {i} holds an answer, but the next code cell does not call "
+                              f"check(\"NN.k\", ...)")
+        found.append(ExerciseCells(match.group(1), i, j))
+    return found
 
 
 def is_solution_explained(cell) -> bool:
