@@ -25,18 +25,30 @@ TEST_NUMERICS := TF_NUM_INTRAOP_THREADS=1 TF_NUM_INTEROP_THREADS=1 \
 OFFLINE := scripts/offline_exec.sh
 SEEDS ?= 1 2 3 4 5 6 7 8
 ARGS  ?=
+# make claims / make sweep run their (lesson, seed) tasks on Dask: a local cluster of WORKERS
+# processes, or the existing cluster at SCHEDULER=tcp://host:8786 (then the workers need the network
+# to reach it, so only the Python guard in every kernel keeps the lessons offline: no namespace).
+SCHEDULER ?=
+WORKERS   ?= 2
+CLUSTER   := $(if $(SCHEDULER),--scheduler $(SCHEDULER),--workers $(WORKERS))
+DASK_RUN  := $(if $(SCHEDULER),,$(OFFLINE))
+# make bench BASE=<commit>: that commit's lessons and the working tree's, side by side
+BASE ?=
 
-.PHONY: help venv lock lab run test unit notebooks bench seeds rerun sweep exercises pretrained lint data clean
+.PHONY: help venv lock lab run test unit notebooks bench seeds rerun sweep claims exercises pretrained lint data clean
 
 help:
 	@echo "make run        set up, execute every lesson headlessly, write build/run_report.md"
 	@echo "make lab        set up, open JupyterLab on the lessons"
 	@echo "make test       set up, run unit tests and nbval over every notebook (what CI runs)"
 	@echo "make notebooks  re-execute every lesson and save its outputs in place (NB=notebooks/05_*.ipynb for one)"
-	@echo "make bench      time each lesson; writes benchmarks/notebook_times.md"
+	@echo "make bench      time each lesson (s and reference units, memory, slowest cells) -> benchmarks/notebook_times.md"
+	@echo "                BASE=<commit>: that commit's lessons and the working tree's side by side, with ratios"
 	@echo "make seeds      rerun every lesson with seeds 7 and 123 (papermill); claims must still hold"
 	@echo "make rerun      NB=13 ARGS=\"-p seed 7 -p n_per_class 20\": one lesson with other parameters -> runs/"
 	@echo "make sweep      NB=09 SEEDS=\"1 2 3 4 5 6 7 8\": one lesson at each seed; claims held and key figures -> runs/"
+	@echo "make claims     every lesson at seeds 1..20 -> benchmarks/claims.md (NB=13: that lesson's rows only)"
+	@echo "                on a Dask cluster: SCHEDULER=tcp://host:8786 (default: a local one, WORKERS=2)"
 	@echo "make exercises  write every lesson with the exercise answers removed to exercises/"
 	@echo "make data       regenerate data/ files and data/MANIFEST.sha256"
 	@echo "make pretrained render letters, pretrain lesson 13's base, rewrite data/letters_cnn.keras and the manifest"
@@ -84,7 +96,7 @@ notebooks: $(STAMP)
 	$(OFFLINE) $(PY) scripts/run_notebooks.py --in-place $(NB)
 
 bench: $(STAMP)
-	$(OFFLINE) $(PY) scripts/run_notebooks.py --bench benchmarks/notebook_times.md $(NB)
+	$(OFFLINE) $(PY) scripts/run_notebooks.py --bench benchmarks/notebook_times.md $(if $(BASE),--base $(BASE)) $(NB)
 
 seeds: $(STAMP)
 	$(OFFLINE) $(PY) scripts/run_notebooks.py --report build/seed_7_report.md -p seed 7 $(NB)
@@ -96,7 +108,12 @@ rerun: $(STAMP)
 
 sweep: $(STAMP)
 	@test -n "$(filter-out notebooks/*.ipynb,$(NB))" || { echo 'usage: make sweep NB=09 SEEDS="1 2 3 4"'; exit 2; }
-	$(OFFLINE) $(PY) scripts/run_notebooks.py --sweep $(NB) --seeds $(SEEDS) $(ARGS)
+	$(DASK_RUN) $(PY) scripts/run_notebooks.py --sweep $(NB) --seeds $(SEEDS) $(CLUSTER) $(ARGS)
+
+# The 20-seed ledger (all lessons, or NB="13 14"); SEEDS="..." given here overrides 1..20.
+claims: $(STAMP)
+	$(DASK_RUN) $(PY) scripts/run_notebooks.py --claims $(filter-out notebooks/*.ipynb,$(NB)) \
+		$(if $(filter command line,$(origin SEEDS)),--seeds $(SEEDS)) $(CLUSTER) $(ARGS)
 
 exercises: $(STAMP)
 	$(PY) scripts/make_exercises.py --out exercises $(NB)
@@ -105,7 +122,7 @@ data: $(STAMP)
 	$(PY) -m tools.manifest
 
 lint: $(STAMP)
-	$(VENV)/bin/ruff check helpers tests scripts
+	$(VENV)/bin/ruff check helpers tools tests scripts conftest.py
 	$(VENV)/bin/ruff check notebooks
 
 clean:

@@ -1,29 +1,18 @@
 """Reports of executed lessons: markdown and self-contained HTML (images embedded), sweep tables.
 
-Used by ``tools.runner``; every function takes the runner's ``Run`` objects (path, nb,
-seconds, error, peak_mb, keys) and returns text.
+Used by ``tools.runner``, ``tools.bench`` and ``tools.ledger``; every function takes the runner's
+``Run`` objects (path, nb, seconds, error, peak_mb, memory, keys, claims, figures) and returns text.
+Claim blocks and key figures are read with ``helpers.claims``'s parser, never here.
 """
 
 from __future__ import annotations
 
 import html
-import re
 import statistics
+from pathlib import Path
 
-CLAIM = re.compile(r"^Claim (\S+) (holds|FAILS): (.*)$")
-MEASURED = re.compile(r"[A-Za-z_][\w.]*=")
-
-
-def split_claim(text: str) -> tuple[str, str]:
-    """``statement (a=1, b=2)`` -> (statement, "a=1, b=2"); a statement may hold parentheses."""
-    if text.endswith(")"):
-        pos = text.rfind(" (")
-        while pos != -1:
-            if MEASURED.match(text, pos + 2):
-                return text[:pos], text[pos + 2:-1]
-            pos = text.rfind(" (", 0, pos)
-    return text, ""
-FIGURE = re.compile(r"^Key figure: (.+?) = (\S+)(?: (.*))?$")
+ROOT = Path(__file__).resolve().parent.parent
+TIMES = ROOT / "benchmarks" / "notebook_times.md"
 
 
 def main_plot(nb) -> str | None:
@@ -56,9 +45,34 @@ def run_markdown(runs, stamp: str, machine: str, params: dict) -> str:
         lines += [f"## {run.name}", ""]
         if run.error:
             lines += [f"**Failed:** `{run.error}`", ""]
-        lines += [f"- {k}" for k in run.keys] or ["- (no claims or key figures printed)"]
+        lines += _key_items(run.keys) or ["- (no claims or key figures printed)"]
+        if run.note:
+            lines.append(f"- note: {run.note}")
         lines.append("")
     return "\n".join(lines)
+
+
+def _key_items(keys: list[str]) -> list[str]:
+    """Claim heads and key figures as list items, each claim's conditions and budget under it."""
+    return [f"  - {k.strip()}" if k.startswith("  ") else f"- {k}" for k in keys]
+
+
+def _key_html(keys: list[str]) -> str:
+    esc, items, inner = html.escape, [], []
+
+    def close():
+        if items and inner:
+            items[-1] = items[-1].replace("</li>", "<ul>" + "".join(inner) + "</ul></li>")
+        inner.clear()
+
+    for k in keys:
+        if k.startswith("  "):
+            inner.append(f"<li>{esc(k.strip())}</li>")
+        else:
+            close()
+            items.append(f"<li>{esc(k)}</li>")
+    close()
+    return "".join(items)
 
 
 def _mb(value) -> str:
@@ -94,7 +108,7 @@ def run_html(runs, stamp: str, machine: str, params: dict) -> str:
     rows = "".join(
         f"<tr><td><a href='#{esc(r.path.stem)}'>{esc(r.name)}</a></td>"
         f"<td class='{r.status}'>{r.status}</td><td>{r.seconds:.1f}</td><td>{_mb(r.peak_mb)}</td>"
-        f"<td>{sum(k.startswith('Claim') for k in r.keys)}</td></tr>" for r in runs)
+        f"<td>{len(r.claims)}</td></tr>" for r in runs)
     body = [f"<h1>Run report</h1><p>{esc(stamp)} &middot; {esc(machine)} &middot; parameters: "
             f"<code>{esc(str(params or 'as committed'))}</code> &middot; "
             f"{len(runs) - failures}/{len(runs)} lessons ok</p>",
@@ -104,90 +118,193 @@ def run_html(runs, stamp: str, machine: str, params: dict) -> str:
         png = main_plot(run.nb)
         img = (f"<img alt='main plot of {esc(run.name)}' src='data:image/png;base64,{png}'>"
                if png else "<p>(no plot)</p>")
-        items = "".join(f"<li>{esc(k)}</li>" for k in run.keys) or "<li>(no claims printed)</li>"
+        items = _key_html(run.keys) or "<li>(no claims printed)</li>"
         error = f"<p class='FAILED'>Failed: <code>{esc(run.error)}</code></p>" if run.error else ""
         body.append(f"<div class='lesson' id='{esc(run.path.stem)}'><div>{img}</div><div>"
                     f"<h2>{esc(run.name)}</h2>{error}<ul>{items}</ul></div></div>")
     return _page("Run report", "".join(body))
 
 
-def bench_markdown(runs, stamp: str, machine: str) -> str:
+def read_times(path: Path = TIMES) -> dict[str, float]:
+    """``{notebook file name: seconds}`` from a ``make bench`` table (empty if there is none)."""
+    return read_times_from_text(path.read_text(encoding="utf-8")) if path.exists() else {}
+
+
+def read_times_from_text(text: str) -> dict[str, float]:
+    times, columns = {}, None
+    for line in text.splitlines():
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        if columns is None and "notebook" in cells and "seconds" in cells:
+            columns = cells
+            continue
+        if columns and len(cells) >= len(columns) and cells[0].endswith(".ipynb"):
+            try:
+                times[cells[0]] = float(cells[columns.index("seconds")])
+            except ValueError:
+                continue
+    return times
+
+
+def _slowest(run, n: int = 3) -> str:
+    cells = sorted(run.cell_seconds, key=lambda c: -c[1])[:n]
+    return "; ".join(f"[{i}] {s:.1f} s `{_code(first)}`" for i, s, first in cells) or "—"
+
+
+def _code(text: str) -> str:
+    return text.replace("`", "'").replace("|", "\\|")[:40]
+
+
+def _memory(run) -> str:
+    m = run.memory or {}
+    if not m.get("total_mb"):
+        return "n/a | n/a | n/a"
+    kids = (f"{m['children']} ({m['children_mb']:.0f})" if m.get("children") else "0")
+    return f"{m['total_mb']:.0f} | {m['kernel_mb']:.0f} | {kids}"
+
+
+BUDGET_MB = 2048
+
+
+def bench_markdown(runs, stamp: str, machine: str, reference: list[float]) -> str:
+    """The table ``make bench`` writes: seconds, reference units, memory per process, slowest cells."""
+    unit = statistics.mean(reference) if reference else None
+    over = [r.name for r in runs if (r.memory or {}).get("total_mb", 0) > BUDGET_MB]
     lines = ["# Notebook execution times and memory", "",
-             "Made by `make bench`: kernel start, imports and every cell, one notebook at a time; "
-             "peak MB is the kernel's largest resident memory (its children included). Budgets: "
-             "60 s (lesson 13: 90 s) and 2 GB a lesson.",
-             f"Measured {stamp} on {machine}.", "",
-             "| notebook | status | seconds | peak MB |", "|---|---|---:|---:|"]
-    lines += [f"| {r.name} | {r.status} | {r.seconds:.1f} | {_mb(r.peak_mb)} |" for r in runs]
-    lines += [f"| **total** | | {sum(r.seconds for r in runs):.1f} | |", ""]
-    return "\n".join(lines)
+             "Made by `make bench`: kernel start, imports and every cell, one notebook at a time. "
+             "**ref units**: the lesson's seconds divided by the seconds of a fixed reference "
+             "workload (numpy and a tiny Keras fit in a kernel like a lesson's, "
+             "`tools/bench.py`) timed in the same run, so tables from two machines compare. "
+             "Memory is each process's proportional set size (shared pages split between the "
+             "processes that share them, so nothing counts twice): **peak MB** is the largest sum "
+             "over the kernel and its child processes at one moment, **kernel MB** the kernel's "
+             "own peak, **children** their number (their peak sum in MB). Budget: 2 GB a lesson.",
+             f"Measured {stamp} on {machine}.",
+             "Reference workload: " + (", ".join(f"{x:.2f} s" for x in reference)
+                                       + f" (1 ref unit = {unit:.2f} s)" if unit else "not run")
+             + ".", ""]
+    lines += ["| notebook | status | seconds | ref units | peak MB | kernel MB | children (MB) "
+              "| slowest cells (code cell index) |", "|---|---|---:|---:|---:|---:|---:|---|"]
+    for r in runs:
+        units = f"{r.seconds / unit:.2f}" if unit else "n/a"
+        lines.append(f"| {r.name} | {r.status} | {r.seconds:.1f} | {units} | {_memory(r)} | "
+                     f"{_slowest(r)} |")
+    total = sum(r.seconds for r in runs)
+    lines += [f"| **total** | | {total:.1f} | {total / unit:.1f} | | | | |" if unit else
+              f"| **total** | | {total:.1f} | | | | | |", ""]
+    lines.append("Over the 2 GB budget: " + (", ".join(over) if over else "none") + ".")
+    return "\n".join(lines) + "\n"
 
 
-def _number(text: str):
-    try:
-        return float(text)
-    except ValueError:
-        return None
+def compare_markdown(pairs, stamp: str, machine: str, base: str, head: str,
+                     reference: list[float]) -> str:
+    """``make bench BASE=...``: the lessons of two commits, run alternately, side by side."""
+    unit = statistics.mean(reference) if reference else None
+    lines = [f"# Side by side: {base} against {head}", "",
+             f"Measured {stamp} on {machine}, lesson by lesson alternately (base, then working "
+             f"tree). Reference workload: " + ", ".join(f"{x:.2f} s" for x in reference)
+             + (f" (1 ref unit = {unit:.2f} s)" if unit else ""), "",
+             "| notebook | base s | base ref units | new s | new ref units | new / base |",
+             "|---|---:|---:|---:|---:|---:|"]
+    tb = tn = 0.0
+    for name, b, n in pairs:
+        bs = b.seconds if b is not None else None
+        ns = n.seconds if n is not None else None
+        ratio = f"{ns / bs:.2f}" if bs and ns is not None else "n/a"
+        if bs and ns is not None:
+            tb, tn = tb + bs, tn + ns
+        lines.append(f"| {name} | {_s(bs, b)} | {_u(bs, unit)} | {_s(ns, n)} | {_u(ns, unit)} | "
+                     f"{ratio} |")
+    if tb:
+        lines.append(f"| **total (lessons in both)** | {tb:.1f} | {_u(tb, unit)} | {tn:.1f} | "
+                     f"{_u(tn, unit)} | {tn / tb:.2f} |")
+    return "\n".join(lines) + "\n"
+
+
+def _s(seconds, run) -> str:
+    if run is None:
+        return "—"
+    return f"{seconds:.1f}" + ("" if run.error is None else " (failed)")
+
+
+def _u(seconds, unit) -> str:
+    return f"{seconds / unit:.2f}" if seconds is not None and unit else "—"
 
 
 def sweep_table(runs) -> dict:
-    """Per claim: seeds it held at; per key figure and per claim measurement: the values."""
-    claims, figures = {}, {}
-    for run in runs:
-        seen = set()
-        for line in run.keys:
-            if m := CLAIM.match(line):
-                number, status, rest = m.groups()
-                statement, details = split_claim(rest)
-                entry = claims.setdefault(number, {"held": 0, "ran": 0, "statement": statement})
-                if number not in seen:
-                    entry["ran"] += 1
-                    entry["held"] += status == "holds"
-                    seen.add(number)
-                for part in re.split(r",\s*(?=[A-Za-z_][\w.]*=)", details or ""):
-                    key, _, value = part.partition("=")
-                    if (v := _number(value.strip())) is not None:
-                        figures.setdefault(f"claim {number}: {key.strip()}", []).append(v)
-            elif m := FIGURE.match(line):
-                if (v := _number(m.group(2))) is not None:
-                    figures.setdefault(m.group(1), []).append(v)
-        if run.error:  # a failed claim stops the notebook: count the claim that failed
-            if m := re.search(r"Claim (\S+) FAILS", run.error):
-                entry = claims.setdefault(m.group(1), {"held": 0, "ran": 0, "statement": ""})
-                entry["ran"] += 1
-    return {"claims": claims, "figures": figures, "seeds": len(runs)}
+    """One lesson at several seeds: per claim and condition its verdicts, per key figure its values
+    (``tools.ledger.aggregate``, which reads the claim blocks with ``helpers.claims``)."""
+    from tools.ledger import aggregate
+
+    return {"stats": aggregate(runs), "seeds": len(runs)}
 
 
-def _fmt(x: float) -> str:
-    return f"{x:.4g}"
+def _fmt(x) -> str:
+    return "—" if x is None else f"{x:.4g}"
+
+
+def _margin(x) -> str:
+    return "—" if x is None else f"{x:.2g}"
+
+
+def sweep_rows(table) -> list[tuple]:
+    """``(claim or condition label, kind, held, smallest margin, median margin, flags)`` rows."""
+    stats, n = table["stats"], table["seeds"]
+    rows = []
+    for claim in stats.claims.values():
+        rows.append((f"{claim.number}: {claim.statement}", "claim", f"{claim.held}/{n}", "", "", ""))
+        for c in claim.conditions.values():
+            flags = ", ".join(f for f, on in (("constant", c.constant()), ("thin", c.thin(n))) if on)
+            exact = c.operator == "==" and c.kind == "measured"
+            rows.append((f"  {c.name} ({c.operator})", c.kind, f"{c.held}/{n}",
+                         "exact" if exact else _margin(c.smallest),
+                         "exact" if exact else _margin(c.median), flags))
+    return rows
 
 
 def sweep_markdown(name, runs, table, stamp, machine, params) -> str:
+    stats = table["stats"]
     seeds = [r.params.get("seed") for r in runs]
+    other = {k: v for k, v in params.items() if k != "seed"} or "as committed"
     lines = [f"# Seed sweep of {name} ({stamp})", "", f"Machine: {machine}  ",
-             f"Seeds: {seeds}; other parameters: {({k: v for k, v in params.items() if k != 'seed'}) or 'as committed'}",
-             "", "| claim | held at | statement |", "|---|---:|---|"]
-    for number, c in table["claims"].items():
-        lines.append(f"| {number} | {c['held']}/{table['seeds']} | {c['statement']} |")
+             f"Seeds: {seeds}; other parameters: {other}  ",
+             f"Ran to the end at {stats.ran_to_end}/{len(runs)} seeds.", "",
+             "| claim / condition | kind | held at | smallest margin | median margin | flags |",
+             "|---|---|---:|---:|---:|---|"]
+    for label, kind, held, low, mid, flags in sweep_rows(table):
+        label = label.replace("|", "\\|")
+        label = f"&nbsp;&nbsp;{label.strip()}" if label.startswith("  ") else label
+        lines.append(f"| {label} | {kind} | {held} | {low} | {mid} | {flags} |")
     lines += ["", "| key figure | median | min | max | n |", "|---|---:|---:|---:|---:|"]
-    for label, values in table["figures"].items():
+    for label, values in stats.figures.items():
         lines.append(f"| {label} | {_fmt(statistics.median(values))} | {_fmt(min(values))} | "
                      f"{_fmt(max(values))} | {len(values)} |")
     failed = [(r.params.get("seed"), r.error) for r in runs if r.error]
     if failed:
-        lines += ["", "Failed runs:"] + [f"- seed {s}: `{e}`" for s, e in failed]
+        lines += ["", "Failed runs:"] + [f"- seed {s}: `{_last_line(e)}`" for s, e in failed]
+    notes = [(r.params.get("seed"), r.note) for r in runs if r.note and not r.lost]
+    if notes:
+        lines += ["", "Notes:"] + [f"- seed {s}: {n}" for s, n in notes]
     return "\n".join(lines) + "\n"
+
+
+def _last_line(text) -> str:
+    return " ".join(str(text).split())[:200].replace("`", "'")
 
 
 def sweep_html(name, runs, table, stamp, machine, params) -> str:
     esc = html.escape
-    claim_rows = "".join(f"<tr><td>{esc(n)}</td><td>{c['held']}/{table['seeds']}</td>"
-                         f"<td>{esc(c['statement'])}</td></tr>" for n, c in table["claims"].items())
+    stats = table["stats"]
+    claim_rows = "".join(
+        f"<tr><td>{'&nbsp;&nbsp;' if label.startswith('  ') else ''}{esc(label.strip())}</td>"
+        f"<td>{esc(kind)}</td><td>{held}</td><td>{low}</td><td>{mid}</td><td>{esc(flags)}</td></tr>"
+        for label, kind, held, low, mid, flags in sweep_rows(table))
     fig_rows = "".join(
         f"<tr><td>{esc(label)}</td><td>{_fmt(statistics.median(v))}</td><td>{_fmt(min(v))}</td>"
-        f"<td>{_fmt(max(v))}</td><td>{len(v)}</td></tr>" for label, v in table["figures"].items())
-    body = (f"<h1>Seed sweep of {esc(name)}</h1><p>{esc(stamp)} &middot; {esc(machine)}</p>"
-            f"<table id='claims'><tr><th>claim</th><th>held at</th><th>statement</th></tr>{claim_rows}"
+        f"<td>{_fmt(max(v))}</td><td>{len(v)}</td></tr>" for label, v in stats.figures.items())
+    body = (f"<h1>Seed sweep of {esc(name)}</h1><p>{esc(stamp)} &middot; {esc(machine)} &middot; "
+            f"ran to the end at {stats.ran_to_end}/{len(runs)} seeds</p>"
+            f"<table id='claims'><tr><th>claim / condition</th><th>kind</th><th>held at</th>"
+            f"<th>smallest margin</th><th>median margin</th><th>flags</th></tr>{claim_rows}"
             f"</table><table id='figures'><tr><th>key figure</th><th>median</th><th>min</th>"
             f"<th>max</th><th>n</th></tr>{fig_rows}</table>")
     other = {k: v for k, v in params.items() if k != 'seed'} or 'as committed'

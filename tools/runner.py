@@ -5,6 +5,11 @@
     python scripts/run_notebooks.py --bench benchmarks/notebook_times.md  # make bench (time, memory)
     python scripts/run_notebooks.py --rerun 13 -p seed 7 -p n_per_class 20   # make rerun -> runs/
     python scripts/run_notebooks.py --sweep 09 --seeds 1 2 3 4 5 6 7 8       # make sweep -> runs/
+    python scripts/run_notebooks.py --claims 13 --seeds 1 ... 20              # make claims -> ledger
+
+Sweeps and the ledger (``--sweep``, ``--claims``) run their (lesson, seed) tasks on Dask's
+distributed scheduler (``tools.cluster``): a local cluster by default, ``--scheduler tcp://...``
+for an existing one. The ledger itself is ``tools.ledger``; ``--bench`` is ``tools.bench``.
 
 Kernels run offline: every child Python gets the offline guard (tools.offline), and the
 Makefile starts this script inside a loopback-only network namespace where the platform allows it.
@@ -24,7 +29,6 @@ import sys
 import tempfile
 import threading
 import time
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -37,10 +41,10 @@ from nbclient.exceptions import CellExecutionError
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # for `helpers` and `tools` when run outside the editable install
 
-from tools.offline import guard_children  # noqa: E402
+from helpers.claims import claim_and_figure_lines, parse_claims, parse_key_figures  # noqa: E402
 from tools import reports  # noqa: E402
+from tools.offline import guard_children  # noqa: E402
 
-KEY_LINE = re.compile(r"^(Claim \S+ (holds|FAILS):.*|Key figure: .*)$")
 # TensorFlow's C++ start-up chatter that TF_CPP_MIN_LOG_LEVEL cannot silence; never worth saving.
 TF_NOISE = re.compile(r"(All log messages before absl::InitializeLog|oneDNN custom operations"
                       r"|^\s*$|^WARNING: All log messages)")
@@ -60,6 +64,13 @@ class Run:
     error: str | None
     peak_mb: float | None = None
     params: dict = field(default_factory=dict)
+    #: peak memory per process (``_PeakMemory.summary``): kernel MB, children, their MB
+    memory: dict = field(default_factory=dict)
+    #: ``[(code cell index, seconds, first line), ...]`` when run with ``record_timing``
+    cell_seconds: list = field(default_factory=list)
+    #: what happened to the task around the notebook (a retry after a worker died, a lost task)
+    note: str = ""
+    lost: bool = False
 
     @property
     def name(self) -> str:
@@ -67,11 +78,24 @@ class Run:
 
     @property
     def status(self) -> str:
-        return "ok" if self.error is None else "FAILED"
+        return "LOST" if self.lost else "ok" if self.error is None else "FAILED"
+
+    @property
+    def text(self) -> str:
+        return printed_text(self.nb)
 
     @property
     def keys(self) -> list[str]:
-        return key_lines(self.nb)
+        """Every claim block's lines and every key figure line, as printed (helpers.claims)."""
+        return claim_and_figure_lines(self.text)
+
+    @property
+    def claims(self):
+        return parse_claims(self.text)
+
+    @property
+    def figures(self):
+        return parse_key_figures(self.text)
 
 
 def parse_value(text: str):
@@ -113,13 +137,45 @@ def stamp_saved(nb) -> None:
     nb.metadata.setdefault("companion", {})["code_sha256"] = code_hashes(nb)
 
 
-def key_lines(nb) -> list[str]:
-    lines = []
+def printed_text(nb) -> str:
+    """Everything the notebook's code cells printed on stdout, cell after cell."""
+    cells = []
     for cell in nb.cells:
-        for out in cell.get("outputs", []):
-            if out.get("output_type") == "stream" and out.get("name") == "stdout":
-                lines += [ln for ln in out.get("text", "").splitlines() if KEY_LINE.match(ln)]
-    return lines
+        if cell.get("cell_type") != "code":
+            continue
+        text = "".join(out.get("text", "") for out in cell.get("outputs", [])
+                       if out.get("output_type") == "stream" and out.get("name") == "stdout")
+        if text:
+            cells.append(text if text.endswith("\n") else text + "\n")
+    return "".join(cells)
+
+
+def key_lines(nb) -> list[str]:
+    """The claim blocks' lines and key figure lines a notebook printed (``helpers.claims``'s parser)."""
+    return claim_and_figure_lines(printed_text(nb))
+
+
+def cell_seconds(nb) -> list[tuple[int, float, str]]:
+    """``(code cell index, seconds, first line)`` per executed cell, from nbclient's timing metadata.
+
+    Read before :func:`clean` drops the metadata (``record_timing=True`` records it).
+    """
+    times, index = [], -1
+    for cell in nb.cells:
+        if cell.cell_type != "code":
+            continue
+        index += 1
+        meta = cell.metadata.get("execution", {})
+        start, end = meta.get("iopub.execute_input"), meta.get("shell.execute_reply")
+        if start and end:
+            seconds = (_when(end) - _when(start)).total_seconds()
+            first = next((ln for ln in cell.source.splitlines() if ln.strip()), "")
+            times.append((index, max(seconds, 0.0), first[:60]))
+    return times
+
+
+def _when(stamp: str) -> datetime:
+    return datetime.fromisoformat(stamp.replace("Z", "+00:00"))
 
 
 def inject_parameters(nb, params: dict):
@@ -134,39 +190,81 @@ def inject_parameters(nb, params: dict):
 
 
 class _PeakMemory(threading.Thread):
-    """Samples the resident memory of a kernel and its children; ``peak_mb`` when stopped."""
+    """Samples the memory of a kernel and of its child processes, each process counted once.
+
+    Every sample reads each live process's proportional set size (PSS: a page shared by ``n``
+    processes, such as TensorFlow's libraries in lesson 18's worker processes, counts ``1/n`` in
+    each), so the sum over the kernel and its children is the memory they take together, nothing
+    counted twice. :meth:`summary` gives the peak of that sum, the kernel's own peak, and the
+    children's peak sum, their number and the largest one (MB).
+    """
 
     def __init__(self, km: KernelManager, interval: float = 0.1):
         super().__init__(daemon=True)
-        self.km, self.interval, self.peak = km, interval, 0
+        self.km, self.interval = km, interval
+        self.total = self.kernel = self.children = self.largest_child = 0
+        self.pids: set[int] = set()
         self._stop_event = threading.Event()
 
     def _pid(self):
         process = getattr(getattr(self.km, "provisioner", None), "process", None)
         return getattr(process, "pid", None)
 
-    def run(self) -> None:
+    @staticmethod
+    def _pss(proc) -> int:
+        try:
+            return proc.memory_full_info().pss
+        except (AttributeError, OSError):  # no smaps (not Linux): resident size instead
+            return proc.memory_info().rss
+
+    def sample(self, pid: int) -> None:
         import psutil
 
-        while not self._stop_event.wait(self.interval):
-            pid = self._pid()
-            if pid is None:
-                continue
+        try:
+            proc = psutil.Process(pid)
+            kids = proc.children(recursive=True)
+            kernel = self._pss(proc)
+        except (psutil.Error, OSError):
+            return
+        sizes = {}
+        for kid in kids:
             try:
-                proc = psutil.Process(pid)
-                rss = proc.memory_info().rss + sum(c.memory_info().rss
-                                                   for c in proc.children(recursive=True))
+                sizes[kid.pid] = self._pss(kid)
             except (psutil.Error, OSError):
                 continue
-            self.peak = max(self.peak, rss)
+        self.pids |= set(sizes)
+        self.kernel = max(self.kernel, kernel)
+        self.children = max(self.children, sum(sizes.values()))
+        self.largest_child = max([self.largest_child, *sizes.values()])
+        self.total = max(self.total, kernel + sum(sizes.values()))
+
+    def run(self) -> None:
+        while not self._stop_event.wait(self.interval):
+            pid = self._pid()
+            if pid is not None:
+                self.sample(pid)
 
     def stop(self) -> float | None:
         self._stop_event.set()
         self.join(timeout=2)
-        return self.peak / 2**20 if self.peak else None
+        return self.total / 2**20 if self.total else None
+
+    def summary(self) -> dict:
+        mb = 2**20
+        return {"total_mb": round(self.total / mb, 1), "kernel_mb": round(self.kernel / mb, 1),
+                "children": len(self.pids), "children_mb": round(self.children / mb, 1),
+                "largest_child_mb": round(self.largest_child / mb, 1)}
 
 
-def execute(path: Path, params: dict, timeout: int) -> Run:
+def execute(path: Path, params: dict, timeout: int, *, record_timing: bool = False,
+            env: dict | None = None) -> Run:
+    """Run a notebook top to bottom in a fresh kernel of its own (working directory: its folder).
+
+    ``record_timing``: keep each cell's seconds in ``Run.cell_seconds``. ``env``: the kernel's
+    environment (default: this process's, which carries the offline guard once
+    :func:`tools.offline.guard_children` ran). The saved copy never keeps timing metadata.
+    """
+    path = Path(path)
     nb = nbformat.read(path, as_version=4)
     for cell in nb.cells:  # a failed run must not leave the saved outputs of later cells behind
         if cell.cell_type == "code":
@@ -178,17 +276,16 @@ def execute(path: Path, params: dict, timeout: int) -> Run:
     ipc_dir = tempfile.TemporaryDirectory(prefix="kernel-")
     km = KernelManager(kernel_name="python3", transport="ipc")
     km.ip = str(Path(ipc_dir.name) / "ipc")
-    client = NotebookClient(nb, km=km, timeout=timeout, record_timing=False,
+    client = NotebookClient(nb, km=km, timeout=timeout, record_timing=record_timing,
                             resources={"metadata": {"path": str(path.parent)}})
     memory = _PeakMemory(km)
     memory.start()
     start = time.perf_counter()
     error = None
     try:
-        client.execute()
+        client.execute(**({"env": env} if env is not None else {}))
     except CellExecutionError as err:
-        summary = str(err).strip().splitlines()
-        error = summary[-1] if summary else repr(err)
+        error = error_summary(err)
     except Exception as err:  # a dead kernel, a timeout: report it, go on with the next lesson
         error = f"{type(err).__name__}: {err}"
     finally:
@@ -197,8 +294,22 @@ def execute(path: Path, params: dict, timeout: int) -> Run:
         if km.has_kernel:  # we own the kernel manager, so nbclient leaves the kernel to us
             km.shutdown_kernel(now=True)
         ipc_dir.cleanup()
+    times = cell_seconds(nb) if record_timing else []
     clean(nb)
-    return Run(path, nb, seconds, error, peak, params)
+    return Run(path, nb, seconds, error, peak, params, memory.summary(), times)
+
+
+_ANSI = re.compile(r"\x1b\[[0-9;]*m")
+
+
+def error_summary(err: CellExecutionError) -> str:
+    """``AssertionError: Claim 6 FAILS: ...``: the exception's name and first line, no colours."""
+    name, value = getattr(err, "ename", None), getattr(err, "evalue", None)
+    if name:
+        first = next((ln for ln in _ANSI.sub("", str(value or "")).splitlines() if ln.strip()), "")
+        return f"{name}: {first}".rstrip(": ")
+    lines = _ANSI.sub("", str(err)).strip().splitlines()
+    return lines[-1] if lines else repr(err)
 
 
 def machine() -> str:
@@ -230,21 +341,16 @@ def _stamp() -> str:
     return datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
 
 
-def _run_all(paths, params, timeout, workers: int = 1, label=None) -> list[Run]:
-    def one(item):
-        path, p = item
-        tag = label(p) if label else ""
-        print(f"running {path.name}{tag} ...", flush=True)
-        run = execute(path, p, timeout)
-        print(f"  {run.status} {path.name}{tag} in {run.seconds:.1f} s"
+def run_serially(paths, params: dict, timeout: int, **options) -> list[Run]:
+    """Each notebook in turn, one kernel at a time, in this process (``make run``, ``notebooks``)."""
+    runs = []
+    for path in paths:
+        print(f"running {Path(path).name} ...", flush=True)
+        run = execute(path, params, timeout, **options)
+        print(f"  {run.status} {run.name} in {run.seconds:.1f} s"
               + (f": {run.error}" if run.error else ""), flush=True)
-        return run
-
-    items = [(p, params) for p in paths] if isinstance(params, dict) else list(zip(paths, params, strict=True))
-    if workers == 1:
-        return [one(item) for item in items]
-    with ThreadPoolExecutor(max_workers=workers) as pool:
-        return list(pool.map(one, items))
+        runs.append(run)
+    return runs
 
 
 def main(argv=None) -> int:
@@ -256,10 +362,20 @@ def main(argv=None) -> int:
     mode.add_argument("--bench", type=Path, help="write a timing and memory table (markdown) here")
     mode.add_argument("--rerun", metavar="NB", help="run one lesson with -p parameters into runs/")
     mode.add_argument("--sweep", metavar="NB", help="run one lesson at every --seeds seed into runs/")
+    mode.add_argument("--claims", nargs="*", metavar="NB",
+                      help="the 20-seed ledger: run these lessons (default: all) at every --seeds "
+                           "seed and rewrite their rows of benchmarks/claims.md and claims.json")
     parser.add_argument("-p", "--parameter", nargs=2, action="append", default=[],
                         metavar=("NAME", "VALUE"), help="inject a parameter (papermill style)")
-    parser.add_argument("--seeds", nargs="+", type=int, default=[1, 2, 3, 4, 5, 6, 7, 8])
-    parser.add_argument("--workers", type=int, default=2, help="parallel kernels for --sweep")
+    parser.add_argument("--seeds", nargs="+", type=int, default=None,
+                        help="seeds of --sweep (default 1..8) and --claims (default 1..20)")
+    parser.add_argument("--workers", type=int, default=2,
+                        help="worker processes of the local Dask cluster (--sweep, --claims)")
+    parser.add_argument("--scheduler", default=os.environ.get("SCHEDULER") or None,
+                        help="address of an existing Dask scheduler (tcp://host:8786); default: "
+                             "a local cluster of --workers processes")
+    parser.add_argument("--base", default=None,
+                        help="--bench only: also run the lessons of this commit, side by side")
     parser.add_argument("--timeout", type=int, default=600, help="seconds per cell")
     args = parser.parse_args(argv)
 
@@ -267,13 +383,26 @@ def main(argv=None) -> int:
     params = {name: parse_value(value) for name, value in args.parameter}
     if args.in_place and params:
         parser.error("--in-place saves the committed outputs: run it without -p.")
+    if args.base and not args.bench:
+        parser.error("--base compares benchmarks: use it with --bench.")
     guard_dir = tempfile.TemporaryDirectory(prefix="companion-offline-")
     guard_children(guard_dir.name)
 
+    if args.claims is not None:
+        from tools import ledger
+
+        paths = [find_notebook(spec) for spec in args.claims] if args.claims else notebooks
+        return ledger.main(paths, seeds=args.seeds or list(range(1, 21)), params=params,
+                           timeout=args.timeout, scheduler=args.scheduler, workers=args.workers)
     if args.rerun or args.sweep:
         return _rerun_or_sweep(args, params)
+    if args.bench:
+        from tools import bench
 
-    runs = _run_all(notebooks, params, args.timeout)
+        return bench.main(notebooks, args.bench, params=params, timeout=args.timeout,
+                          base=args.base)
+
+    runs = run_serially(notebooks, params, args.timeout)
     failures = sum(r.error is not None for r in runs)
     for run in runs:
         if args.in_place and run.error is None:
@@ -288,10 +417,6 @@ def main(argv=None) -> int:
         html = args.report.with_suffix(".html")
         html.write_text(reports.run_html(runs, _stamp(), machine(), params), encoding="utf-8")
         print(f"report: {args.report} and {html} (open it in a browser)")
-    if args.bench:
-        args.bench.parent.mkdir(parents=True, exist_ok=True)
-        args.bench.write_text(reports.bench_markdown(runs, _stamp(), machine()))
-        print(f"timings: {args.bench}")
     print(f"{len(runs) - failures} passed, {failures} failed in {total:.1f} s")
     return 1 if failures else 0
 
@@ -303,7 +428,7 @@ def _rerun_or_sweep(args, params) -> int:
         folder = folder.with_name(folder.name + "_sweep")
     folder.mkdir(parents=True, exist_ok=True)
     if args.rerun:
-        run = _run_all([path], params, args.timeout)[0]
+        run = run_serially([path], params, args.timeout)[0]
         nbformat.write(run.nb, folder / path.name)
         (folder / "report.md").write_text(reports.run_markdown([run], _stamp(), machine(), params))
         (folder / "report.html").write_text(reports.run_html([run], _stamp(), machine(), params),
@@ -311,9 +436,11 @@ def _rerun_or_sweep(args, params) -> int:
         print("\n".join(run.keys) or "(no claims or key figures printed)")
         print(f"\nexecuted copy and report: {folder.relative_to(ROOT)}/")
         return 0 if run.error is None else 1
-    seed_params = [{**params, "seed": s} for s in args.seeds]
-    runs = _run_all([path] * len(seed_params), seed_params, args.timeout,
-                    workers=max(1, args.workers), label=lambda p: f" (seed {p['seed']})")
+    from tools import cluster
+
+    seeds = args.seeds or [1, 2, 3, 4, 5, 6, 7, 8]
+    tasks = [cluster.Task(path, {**params, "seed": s}, args.timeout) for s in seeds]
+    runs = cluster.run_tasks(tasks, scheduler=args.scheduler, workers=args.workers)
     for run in runs:  # every executed copy, for a closer look at one seed
         nbformat.write(run.nb, folder / f"{path.stem}_seed{run.params['seed']}.ipynb")
     table = reports.sweep_table(runs)
