@@ -86,7 +86,10 @@ run: $(STAMP)
 	$(OFFLINE) $(PY) scripts/run_notebooks.py --report build/run_report.md $(NB)
 
 test: $(STAMP)
-	$(TEST_NUMERICS) $(OFFLINE) $(PY) -m pytest -n 2 --dist loadfile --nbval-lax --nbval-current-env \
+	@# Longest notebook first, files never reordered by xdist (tools/balance.py prints how long each
+	@# worker idled at the end)
+	$(TEST_NUMERICS) $(OFFLINE) $(PY) -m pytest -n 2 --dist loadfile --no-loadscope-reorder \
+		--nbval-lax --nbval-current-env \
 		--nbval-sanitize-with tests/nbval_sanitize.cfg --nbval-cell-timeout 600 tests notebooks
 
 unit: $(STAMP)

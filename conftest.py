@@ -9,6 +9,10 @@ import tempfile
 
 from tools.offline import block_network, guard_children
 
+# Test order: longest notebook first over the xdist workers, and a one-line summary of how long
+# each worker idled (tools/balance.py).
+pytest_plugins = ["tools.balance"]
+
 # The same numerical environment the committed outputs were made with (see Makefile).
 for _key, _value in {"TF_CPP_MIN_LOG_LEVEL": "3", "TF_ENABLE_ONEDNN_OPTS": "0",
                      "TF_NUM_INTRAOP_THREADS": "2", "TF_NUM_INTEROP_THREADS": "2",
