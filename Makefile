@@ -69,6 +69,10 @@ $(STAMP): requirements.lock pyproject.toml
 	@# compile it again (~20 s), as it is set on some CI machines.
 	$(VENV)/bin/uv pip sync --quiet --compile-bytecode --python $(PY) requirements.lock
 	$(VENV)/bin/uv pip install --quiet --python $(PY) --no-deps -e .
+	@# ... and so are the files compiled after the sync: the project's own packages (an editable
+	@# install is not compiled by uv) and the editable install's finder in site-packages
+	$(PY) -m compileall -q helpers tools
+	$(PY) -c "import compileall, sysconfig; compileall.compile_dir(sysconfig.get_paths()['purelib'], maxlevels=0, quiet=1)"
 	$(PY) -m ipykernel install --sys-prefix --name python3 --display-name "Python 3 (ipykernel)" >/dev/null
 	@# JupyterLab settings for this venv only: no "get notified about Jupyter news?" prompt, no update check
 	mkdir -p $(VENV)/share/jupyter/lab/settings

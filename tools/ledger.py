@@ -169,13 +169,15 @@ def aggregate(runs, lesson: str | None = None) -> LessonStats:
 
 # ------------------------------------------------------------------ the ledger's files
 
-def commit() -> str:
-    """The commit the ledger is made from, with ``+dirty`` when notebooks/ or helpers/ differ."""
+def commit(notebook: Path | None = None) -> str:
+    """The commit a lesson's rows are made from, with ``+dirty`` when the lesson, ``helpers/`` or
+    ``data/`` differ from it (the code hash then says exactly which lesson code ran)."""
     def git(*args):
         return subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True).stdout.strip()
 
     sha = git("rev-parse", "--short=12", "HEAD") or "unknown"
-    dirty = git("status", "--porcelain", "--", "notebooks", "helpers", "data")
+    paths = [str(notebook)] if notebook is not None else ["notebooks"]
+    dirty = git("status", "--porcelain", "--", *paths, "helpers", "data")
     return sha + ("+dirty" if dirty else "")
 
 
@@ -358,7 +360,8 @@ def main(paths, *, seeds, params, timeout, scheduler=None, workers=2,
               f"every run and is recorded.", file=sys.stderr)
     paths = [Path(p) for p in paths]
     hashes = {p.name: code_hashes(nbformat.read(p, as_version=4)) for p in paths}
-    made_from, stamp = commit(), datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    made_from = {p.name: commit(p) for p in paths}
+    stamp = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     tasks = [cluster.Task(p, {**params, "seed": s}, timeout) for p in paths for s in seeds]
     started = datetime.now(UTC)
     runs = cluster.run_tasks(tasks, scheduler=scheduler, workers=workers,
@@ -381,8 +384,8 @@ def main(paths, *, seeds, params, timeout, scheduler=None, workers=2,
             nbformat.write(run.nb, copy)
             fail["copy"] = str(copy.relative_to(ROOT)) if copy.is_relative_to(ROOT) else str(copy)
         lesson_seconds = sum(r.seconds for r in lesson_runs)
-        ledger["lessons"][path.name] = lesson_entry(stats, hashes[path.name], made_from, stamp,
-                                                    lesson_seconds)
+        ledger["lessons"][path.name] = lesson_entry(stats, hashes[path.name],
+                                                    made_from[path.name], stamp, lesson_seconds)
         all_ok &= stats.ran_to_end == len(seeds)
         print(f"{path.name}: ran to the end at {stats.ran_to_end}/{len(seeds)} seeds, "
               f"{len(stats.claims)} claims ({lesson_seconds:.0f} s of kernel time)")
