@@ -21,6 +21,10 @@ export PYDEVD_DISABLE_FILE_VALIDATION := 1
 # the CPU has them), so a checked cell that a CPU or thread count can move fails here first.
 TEST_NUMERICS := TF_NUM_INTRAOP_THREADS=1 TF_NUM_INTEROP_THREADS=1 \
   $(if $(shell grep -qsw avx512f /proc/cpuinfo && echo y),NPY_DISABLE_CPU_FEATURES="X86_V4 AVX512_ICL")
+# Test files longest first (the notebooks, by benchmarks/notebook_times.md), never reordered by xdist;
+# tools/balance.py does it and prints how long each worker idled. The order before it, to compare:
+# make test TEST_ORDER="--balance-order collection"
+TEST_ORDER ?= --no-loadscope-reorder
 # No network but loopback while lessons and tests run (a namespace where possible; see the script).
 OFFLINE := scripts/offline_exec.sh
 SEEDS ?= 1 2 3 4 5 6 7 8
@@ -90,9 +94,7 @@ run: $(STAMP)
 	$(OFFLINE) $(PY) scripts/run_notebooks.py --report build/run_report.md $(NB)
 
 test: $(STAMP)
-	@# Longest notebook first, files never reordered by xdist (tools/balance.py prints how long each
-	@# worker idled at the end)
-	$(TEST_NUMERICS) $(OFFLINE) $(PY) -m pytest -n 2 --dist loadfile --no-loadscope-reorder \
+	$(TEST_NUMERICS) $(OFFLINE) $(PY) -m pytest -n 2 --dist loadfile $(TEST_ORDER) \
 		--nbval-lax --nbval-current-env \
 		--nbval-sanitize-with tests/nbval_sanitize.cfg --nbval-cell-timeout 600 tests notebooks
 

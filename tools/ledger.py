@@ -120,6 +120,13 @@ class LessonStats:
     notes: list[dict] = field(default_factory=list)      # {"seed", "note"}: retries, lost tasks
 
 
+def failed_cell(nb) -> int | None:
+    """The index (among code cells) of the first cell whose output is an error, if any."""
+    code = [c for c in nb.cells if c.get("cell_type") == "code"]
+    return next((i for i, c in enumerate(code)
+                 if any(o.get("output_type") == "error" for o in c.get("outputs", []))), None)
+
+
 def _number(text: str) -> float | None:
     try:
         value = float(text)
@@ -142,7 +149,8 @@ def aggregate(runs, lesson: str | None = None) -> LessonStats:
         if run.error is None:
             stats.ran_to_end += 1
         else:
-            stats.failures.append({"seed": seed, "error": run.error, "copy": None})
+            stats.failures.append({"seed": seed, "error": run.error, "copy": None,
+                                   "cell": failed_cell(run.nb)})
         if run.note:
             stats.notes.append({"seed": seed, "note": run.note})
         last = {claim.number: claim for claim in run.claims}
@@ -208,7 +216,7 @@ def lesson_entry(stats: LessonStats, hashes: list[str], made_from: str, stamp: s
                for label, v in stats.figures.items()}
     return {"lesson": stats.lesson, "seeds": stats.seeds, "ran_to_end": stats.ran_to_end,
             "commit": made_from, "made": stamp, "code_sha256": hashes,
-            "code_digest": code_digest(hashes), "wall_seconds": seconds, "claims": claims,
+            "code_digest": code_digest(hashes), "kernel_seconds": seconds, "claims": claims,
             "figures": figures, "failures": stats.failures, "notes": stats.notes}
 
 
@@ -264,7 +272,7 @@ def markdown(ledger: dict) -> str:
              f"Made by `make claims` from commit {', '.join(commits) or '—'} "
              f"(each lesson's rows say theirs); machine: {ledger.get('machine', '—')}.", "",
              "## Summary", "",
-             f"- {s['lessons']} lessons, {s['lessons_to_end']} of them ran to the end at 95% of "
+             f"- lessons: {s['lessons']}; {s['lessons_to_end']} of them ran to the end at 95% of "
              f"the seeds or more (19/20).",
              f"- {s['claims']} claims, {s['conditions']} conditions ({s['measured']} measured, "
              f"{s['sanity']} sanity checks); {s['measured_at_required']} of the {s['measured']} "
@@ -285,11 +293,18 @@ def markdown(ledger: dict) -> str:
                   f"Ran to the end at {entry['ran_to_end']}/{n} seeds "
                   f"(seeds {_seed_span(entry['seeds'])}). Commit {entry['commit']}, code "
                   f"{entry['code_digest']}, made {entry['made']}"
-                  + (f", {entry['wall_seconds']:.0f} s of wall time" if entry.get("wall_seconds")
-                     else "") + ".", ""]
-        for fail in entry["failures"]:
-            where = f" (executed copy: `{fail['copy']}`)" if fail.get("copy") else ""
-            lines.append(f"- seed {fail['seed']} stopped: `{_short(fail['error'])}`{where}")
+                  + (f", {entry['kernel_seconds']:.0f} s of kernel time over all seeds"
+                     if entry.get("kernel_seconds") else "") + ".", ""]
+        for error, fails in _grouped(entry["failures"]):
+            seeds = [f["seed"] for f in fails]
+            cells = sorted({f["cell"] for f in fails if f.get("cell") is not None})
+            where = f" in code cell {', '.join(map(str, cells))}" if cells else ""
+            copies = [f["copy"] for f in fails if f.get("copy")]
+            copy = (f" (executed cop{'ies' if len(copies) > 1 else 'y'}: `{copies[0]}`"
+                    + (f" and {len(copies) - 1} more" if len(copies) > 1 else "") + ")"
+                    if copies else "")
+            lines.append(f"- seed{'s' if len(seeds) > 1 else ''} {_seed_span(seeds)} stopped{where}: "
+                         f"`{_short(error)}`{copy}")
         for note in entry.get("notes", []):
             lines.append(f"- seed {note['seed']}: {note['note']}")
         if entry["failures"] or entry.get("notes"):
@@ -313,6 +328,13 @@ def markdown(ledger: dict) -> str:
     return "\n".join(lines)
 
 
+def _grouped(failures):
+    groups: dict[str, list] = {}
+    for fail in failures:
+        groups.setdefault(fail["error"], []).append(fail)
+    return groups.items()
+
+
 def _cell(text: str) -> str:
     return text.replace("|", "\\|")
 
@@ -324,7 +346,7 @@ def _short(text: str, limit: int = 160) -> str:
 
 def _seed_span(seeds) -> str:
     seeds = sorted(s for s in seeds if s is not None)
-    if seeds and seeds == list(range(seeds[0], seeds[-1] + 1)):
+    if len(seeds) > 2 and seeds == list(range(seeds[0], seeds[-1] + 1)):
         return f"{seeds[0]}..{seeds[-1]}"
     return ", ".join(map(str, seeds))
 
