@@ -32,3 +32,12 @@ def test_base_commit_in_a_worktree_and_its_kernels_import_its_helpers():
         assert out.stdout.strip().startswith(str(folder)), out.stderr
     finally:
         subprocess.run(["git", "worktree", "remove", "--force", str(folder)], cwd=ROOT, check=False)
+
+
+def test_the_committed_table_keeps_every_lesson_under_2_gb():
+    from tools.reports import BUDGET_MB, TIMES, read_times_from_text
+
+    peaks = read_times_from_text(TIMES.read_text(encoding="utf-8"), "peak MB")
+    assert peaks, "benchmarks/notebook_times.md has no peak MB column: run make bench"
+    over = {name: mb for name, mb in peaks.items() if mb > BUDGET_MB}
+    assert not over, f"lessons over the 2 GB budget: {over}"

@@ -130,16 +130,17 @@ def read_times(path: Path = TIMES) -> dict[str, float]:
     return read_times_from_text(path.read_text(encoding="utf-8")) if path.exists() else {}
 
 
-def read_times_from_text(text: str) -> dict[str, float]:
+def read_times_from_text(text: str, column: str = "seconds") -> dict[str, float]:
+    """``{notebook: value}`` of one numeric column (``seconds``, ``peak MB``...) of a bench table."""
     times, columns = {}, None
     for line in text.splitlines():
         cells = [c.strip() for c in line.strip().strip("|").split("|")]
-        if columns is None and "notebook" in cells and "seconds" in cells:
+        if columns is None and "notebook" in cells and column in cells:
             columns = cells
             continue
         if columns and len(cells) >= len(columns) and cells[0].endswith(".ipynb"):
             try:
-                times[cells[0]] = float(cells[columns.index("seconds")])
+                times[cells[0]] = float(cells[columns.index(column)])
             except ValueError:
                 continue
     return times
