@@ -21,8 +21,9 @@ export PYDEVD_DISABLE_FILE_VALIDATION := 1
 # the CPU has them), so a checked cell that a CPU or thread count can move fails here first.
 TEST_NUMERICS := TF_NUM_INTRAOP_THREADS=1 TF_NUM_INTEROP_THREADS=1 \
   $(if $(shell grep -qsw avx512f /proc/cpuinfo && echo y),NPY_DISABLE_CPU_FEATURES="X86_V4 AVX512_ICL")
-# Test files longest first (the notebooks, by benchmarks/notebook_times.md), never reordered by xdist;
-# tools/balance.py does it and prints how long each worker idled. The order before it, to compare:
+# Test files longest first (seconds of the last run here, else of benchmarks/notebook_times.md; files
+# of unknown time first), never reordered by xdist: tools/balance.py, which also prints how long each
+# worker idled. The order before it, to compare:
 # make test TEST_ORDER="--balance-order collection"
 TEST_ORDER ?= --no-loadscope-reorder
 # No network but loopback while lessons and tests run (a namespace where possible; see the script).

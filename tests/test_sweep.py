@@ -106,6 +106,35 @@ def dask_cluster():
                 os.killpg(proc.pid, signal.SIGKILL)
 
 
+def test_the_ledger_through_the_cluster_one_lesson_refreshed_alone(tmp_path, dask_cluster):
+    first = fixture_notebook(tmp_path / "notebooks", "01_fixture.ipynb")
+    second = fixture_notebook(tmp_path / "notebooks", "02_other.ipynb")
+    files = {"json_path": tmp_path / "claims.json", "md_path": tmp_path / "claims.md",
+             "failed_dir": tmp_path / "failed"}
+    code = ledger.main([first, second], seeds=list(range(1, 7)), params={}, timeout=60,
+                       scheduler=dask_cluster, **files)
+    assert code == 1, "seeds 4 and 5 do not run to the end"
+    data = json.loads(files["json_path"].read_text())
+    entry = data["lessons"]["01_fixture.ipynb"]
+    assert entry["ran_to_end"] == 4 and entry["seeds"] == [1, 2, 3, 4, 5, 6]
+    conditions = {c["name"]: c for c in entry["claims"][0]["conditions"]}
+    assert conditions["above_one"]["held"] == 5 and conditions["above_one"]["thin"]
+    assert conditions["same_every_seed"]["constant"] and not conditions["above_one"]["constant"]
+    assert not conditions["two_is_two"]["constant"]  # sanity checks are not flagged
+    assert sorted(p.name for p in files["failed_dir"].iterdir()) == [
+        "01_fixture_seed4.ipynb", "01_fixture_seed5.ipynb", "02_other_seed4.ipynb",
+        "02_other_seed5.ipynb"]
+    text = files["md_path"].read_text()
+    assert "Ran to the end at 4/6 seeds" in text and "constant: 2" in text
+
+    before = data["lessons"]["02_other.ipynb"]
+    ledger.main([first], seeds=[1, 2, 3], params={}, timeout=60, scheduler=dask_cluster, **files)
+    again = json.loads(files["json_path"].read_text())
+    assert again["lessons"]["01_fixture.ipynb"]["seeds"] == [1, 2, 3]
+    assert again["lessons"]["02_other.ipynb"] == before, "the other lesson's rows are kept"
+    assert not (files["failed_dir"] / "01_fixture_seed4.ipynb").exists()
+
+
 def test_a_sweep_through_a_separate_scheduler_reports_failures_and_dead_workers(tmp_path, dask_cluster,
                                                                                capsys):
     path = fixture_notebook(tmp_path / "notebooks")
@@ -140,35 +169,6 @@ def test_a_sweep_through_a_separate_scheduler_reports_failures_and_dead_workers(
     assert "| 1a: the value beats one | claim | 5/7 |" in text
     assert "| value | " in text and "(miss" not in text
     assert "seed 6: a worker died" in text and "seed 7: `lost" in text
-
-
-def test_the_ledger_through_the_cluster_one_lesson_refreshed_alone(tmp_path, dask_cluster):
-    first = fixture_notebook(tmp_path / "notebooks", "01_fixture.ipynb")
-    second = fixture_notebook(tmp_path / "notebooks", "02_other.ipynb")
-    files = {"json_path": tmp_path / "claims.json", "md_path": tmp_path / "claims.md",
-             "failed_dir": tmp_path / "failed"}
-    code = ledger.main([first, second], seeds=list(range(1, 7)), params={}, timeout=60,
-                       scheduler=dask_cluster, **files)
-    assert code == 1, "seeds 4 and 5 do not run to the end"
-    data = json.loads(files["json_path"].read_text())
-    entry = data["lessons"]["01_fixture.ipynb"]
-    assert entry["ran_to_end"] == 4 and entry["seeds"] == [1, 2, 3, 4, 5, 6]
-    conditions = {c["name"]: c for c in entry["claims"][0]["conditions"]}
-    assert conditions["above_one"]["held"] == 5 and conditions["above_one"]["thin"]
-    assert conditions["same_every_seed"]["constant"] and not conditions["above_one"]["constant"]
-    assert not conditions["two_is_two"]["constant"]  # sanity checks are not flagged
-    assert sorted(p.name for p in files["failed_dir"].iterdir()) == [
-        "01_fixture_seed4.ipynb", "01_fixture_seed5.ipynb", "02_other_seed4.ipynb",
-        "02_other_seed5.ipynb"]
-    text = files["md_path"].read_text()
-    assert "Ran to the end at 4/6 seeds" in text and "constant: 2" in text
-
-    before = data["lessons"]["02_other.ipynb"]
-    ledger.main([first], seeds=[1, 2, 3], params={}, timeout=60, scheduler=dask_cluster, **files)
-    again = json.loads(files["json_path"].read_text())
-    assert again["lessons"]["01_fixture.ipynb"]["seeds"] == [1, 2, 3]
-    assert again["lessons"]["02_other.ipynb"] == before, "the other lesson's rows are kept"
-    assert not (files["failed_dir"] / "01_fixture_seed4.ipynb").exists()
 
 
 def test_workers_of_a_local_scheduler_are_guarded_themselves(dask_cluster):

@@ -5,14 +5,17 @@ one kernel) goes to one worker, and a worker asks for the next file when it runs
 handed out in collection order, so the order decides whether one worker still runs a long lesson
 while the other waits. This plugin
 
-- orders the files **longest first** (the seconds of ``benchmarks/notebook_times.md``; unit test
-  files, which take a few seconds each, after the notebooks, in their own order), keeping each
-  file's items together and in order; xdist must not reorder them again
-  (``--no-loadscope-reorder``, as the Makefile passes). ``--balance-order collection`` turns it off;
+- orders the files **longest first**, keeping each file's items together and in order: by each
+  file's seconds in the last full run on this machine (``build/test_balance.json``) where there was
+  one, else a notebook's seconds in ``benchmarks/notebook_times.md``. Files with no known time (the
+  unit test files of a fresh clone, one of which can take a minute) go *before* the others, in
+  collection order, so that what is left at the end is the shortest notebooks, which even out
+  the two workers. xdist must not reorder them again (``--no-loadscope-reorder``, as the Makefile
+  passes). ``--balance-order collection`` turns it off;
 - records, on the controller, each worker's busy time (the sum of its tests' setup, call and
   teardown) and prints one line at the end: the run's wall time, and per worker its busy time,
-  its idle time and how long it waited at the end for the other. The same figures go to
-  ``build/test_balance.json``.
+  its idle time and how long it waited at the end for the other. The same figures, and every
+  file's seconds, go to ``build/test_balance.json``.
 """
 
 from __future__ import annotations
@@ -35,12 +38,33 @@ def pytest_addoption(parser):
 
 
 def order_items(items: list, times: dict[str, float]) -> list:
-    """Items grouped by file, files by descending seconds (unknown files: 0 s, collection order)."""
+    """Items grouped by file: files of unknown time first (collection order), then by descending
+    seconds. ``times`` is keyed by the file's path as in the node ids (``tests/test_x.py``) or by
+    its name (``05_x.ipynb``, as in the bench table); the path wins.
+    """
     first: dict[str, int] = {}
     for position, item in enumerate(items):
         first.setdefault(_file(item), position)
-    return sorted(items, key=lambda item: (-times.get(Path(_file(item)).name, 0.0),
-                                           first[_file(item)]))
+
+    def key(item):
+        path = _file(item)
+        seconds = times.get(path, times.get(Path(path).name))
+        return (seconds is not None, -(seconds or 0.0), first[path])
+
+    return sorted(items, key=key)
+
+
+def known_times() -> dict[str, float]:
+    """Notebook seconds from the bench table, then every file's seconds from the last full run."""
+    from tools.reports import read_times
+
+    times = dict(read_times())
+    try:
+        last = json.loads(REPORT.read_text(encoding="utf-8")).get("files", {})
+        times.update({path: float(sec) for path, sec in last.items()})
+    except (OSError, ValueError, AttributeError):
+        pass
+    return times
 
 
 def _file(item) -> str:
@@ -51,9 +75,7 @@ def _file(item) -> str:
 def pytest_collection_modifyitems(session, config, items):
     if config.getoption("balance_order") != "longest-first":
         return
-    from tools.reports import read_times
-
-    items[:] = order_items(items, read_times())
+    items[:] = order_items(items, known_times())
 
 
 class BalanceTimer:
@@ -62,6 +84,7 @@ class BalanceTimer:
     def __init__(self):
         self.started = time.time()
         self.workers: dict[str, dict] = {}
+        self.files: dict[str, float] = {}
 
     def pytest_runtest_logreport(self, report):
         node = getattr(report, "node", None)
@@ -70,6 +93,7 @@ class BalanceTimer:
         entry["busy"] += getattr(report, "duration", 0.0) or 0.0
         entry["last"] = max(entry["last"], getattr(report, "stop", None) or time.time())
         path = report.nodeid.split("::", 1)[0]
+        self.files[path] = self.files.get(path, 0.0) + (getattr(report, "duration", 0.0) or 0.0)
         if not entry["files"] or entry["files"][-1] != path:
             entry["files"].append(path)
 
@@ -80,13 +104,16 @@ class BalanceTimer:
             name: {"busy": w["busy"], "idle": max(wall - w["busy"], 0.0),
                    "waited_at_end": max(ended - w["last"], 0.0), "files": len(w["files"]),
                    "last_file": w["files"][-1] if w["files"] else None}
-            for name, w in sorted(self.workers.items())}}
+            for name, w in sorted(self.workers.items())},
+            "files": {path: round(sec, 2) for path, sec in sorted(self.files.items())}}
 
     def pytest_terminal_summary(self, terminalreporter):
         if len(self.workers) < 2:
             return
         figures = self.figures()
         terminalreporter.write_line(summary_line(figures))
+        if terminalreporter.config.option.keyword or terminalreporter.config.option.markexpr:
+            return  # a partial run: keep the last full run's file times
         try:
             REPORT.parent.mkdir(parents=True, exist_ok=True)
             REPORT.write_text(json.dumps(figures, indent=1) + "\n")
