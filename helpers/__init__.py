@@ -1,26 +1,30 @@
-"""helpers: the small package the companion's lessons import.
+"""helpers: what the companion's lessons import, one idea per module (the runner, reports and
+other tooling are the ``tools`` package's; nothing here imports it).
 
-Each module does one thing (see README, "The helpers package"):
-
-- ``numpy_nn``     from-scratch pieces: activations, dense layers, losses, numerical gradient, optimisers
-- ``data``         every dataset a lesson uses, deterministic given a seed; checksum-verified ``data/`` files
-- ``metrics``      confusion matrix, precision/recall/F1, precision-recall curve
-- ``experiments``  timing and small experiment utilities
-- ``plots``        the plots more than one lesson draws
-- ``claims``       ``check_claim``: print the measurement behind a claim and assert it
-- ``checks``       exercise checks: run a learner's function on fresh inputs and say what is off
-- ``offline``      the guard that refuses non-loopback connections, DNS look-ups and download tools
-- ``features``     hand-made image features (a HOG-like extractor; lesson 01)
-- ``backprop``     a two-layer network with hand-written backprop (lesson 06)
-- ``validate``     the one place input checks live: every helper fails the same clear way
-- ``training``     Keras pieces several lessons share: dense_network, train_full_batch, reset_model
-- ``evaluation``   data with known noise, classification error, bias/variance diagnosis, learning curves
-- ``error_analysis`` image properties (ink, slant), error categories and tables (lesson 12)
-- ``glyphs``       characters rendered from matplotlib's fonts as 8x8 digit-like images (lessons 12, 13)
-- ``transfer``     the shipped letters CNN: checksum, safe loading, transfer recipes (lesson 13)
-- ``tuning``       search spaces, grid and random search, keras-tuner trials and logs as DataFrames (15)
-- ``drift``        drifting input batches, a KS detector and the population stability index (lesson 17)
-- ``distributed``  data-parallel training over devices and worker processes (lesson 18)
+- ``validate``       the one place input checks live: every helper fails the same clear way
+- ``numpy_nn``       from-scratch pieces in NumPy, one module each: ``activations``, ``layers``,
+                     ``losses``, ``gradient``, ``initialisers``, ``optimisers``, ``normalisation``,
+                     ``preprocessing``; unchecked kernels under checked functions
+- ``backprop``       a two-layer network with hand-written backpropagation, on numpy_nn's kernels
+- ``data``           every dataset a lesson uses, deterministic given a seed; the stratified
+                     three-way split; checksum-verified ``data/`` files
+- ``images``         the one reading of image arrays (a stack, flat rows, one image)
+- ``glyphs``         characters rendered from matplotlib's fonts as 8x8 digit-like images
+- ``features``       hand-made image features (a HOG-like extractor)
+- ``training``       Keras pieces: dense_network, train_full_batch, reset_model, model_outputs
+- ``evaluation``     data with known noise, classification error, bias/variance diagnosis,
+                     learning curves
+- ``metrics``        confusion matrix, precision/recall/F1, precision-recall curve
+- ``error_analysis`` image properties (ink, slant), error categories and their counts
+- ``transfer``       the shipped letters CNN: checksum, safe loading, transfer recipes
+- ``tuning``         search spaces, a NumPy population of networks, grid/random search and
+                     successive halving, keras-tuner trials as tables, compound scaling
+- ``experiments``    timing, a fresh run folder under ``build/``, CSV logs of runs
+- ``drift``          drifting input batches, a KS detector and the population stability index
+- ``distributed``    data parallelism in NumPy, logical devices, worker processes
+- ``plots``          the lessons' plots: curves, boundaries, images, confusion matrices, errors
+- ``claims``         ``check_claim``: named comparisons with margins; the claim-line format
+- ``exercises``      ``check("NN.k", answer)``: the check engines and each lesson's exercises
 
 Importing ``helpers`` is cheap: TensorFlow is imported only by ``setup`` (or by a module that needs it).
 """

@@ -27,36 +27,18 @@ from collections.abc import Mapping
 import numpy as np
 
 from helpers import validate
-from helpers.numpy_nn import relative_error  # one copy; re-exported for lesson 06
+from helpers.numpy_nn.activations import ELEMENTWISE, _log_softmax, _softmax
+from helpers.numpy_nn.gradient import numerical_gradient as _numerical_gradient
+from helpers.numpy_nn.layers import _dense_backward, _dense_forward
+from helpers.numpy_nn.losses import _softmax_cross_entropy_backward
 
-from .numpy_nn import numerical_gradient as _numerical_gradient
-from .numpy_nn import sigmoid as _sigmoid
-from .numpy_nn import softmax as _softmax
-
-__all__ = ["TwoLayerNet", "PARAM_NAMES", "HIDDEN_ACTIVATIONS", "relative_error"]
+__all__ = ["TwoLayerNet", "PARAM_NAMES", "HIDDEN_ACTIVATIONS"]
 
 #: the parameters, in Keras's ``get_weights()`` order
 PARAM_NAMES = ("W1", "b1", "W2", "b2")
 
-
-def _sigmoid_backward(dA, Z, A):
-    return dA * A * (1.0 - A)  # sigma'(z) = sigma(z) (1 - sigma(z))
-
-
-def _relu_backward(dA, Z, A):
-    return dA * (Z > 0)  # 1 where the unit is on, 0 where it is off (0 at z = 0, like TensorFlow)
-
-
-def _tanh_backward(dA, Z, A):
-    return dA * (1.0 - A * A)  # tanh'(z) = 1 - tanh(z)^2
-
-
-#: hidden activation name -> (forward function, backward rule dZ = f(dA, Z, A))
-HIDDEN_ACTIVATIONS = {
-    "sigmoid": (_sigmoid, _sigmoid_backward),
-    "relu": (lambda z: np.maximum(0.0, z), _relu_backward),
-    "tanh": (np.tanh, _tanh_backward),
-}
+#: hidden activation name -> (forward kernel, backward rule dZ = f(dA, Z, A)), from numpy_nn
+HIDDEN_ACTIVATIONS = {name: ELEMENTWISE[name] for name in ("sigmoid", "relu", "tanh")}
 
 
 class TwoLayerNet:
@@ -167,9 +149,9 @@ class TwoLayerNet:
         """Class probabilities ``(m, n_out)``; keeps ``Z1, A1, Z2, Y`` for the backward pass."""
         X = self._check_X(X)
         p = self.params
-        Z1 = X @ p["W1"] + p["b1"]
+        Z1 = _dense_forward(X, p["W1"], p["b1"])
         A1 = self._g(Z1)
-        Z2 = A1 @ p["W2"] + p["b2"]
+        Z2 = _dense_forward(A1, p["W2"], p["b2"])
         Y = _softmax(Z2)
         self._cache = {"X": X, "Z1": Z1, "A1": A1, "Z2": Z2, "Y": Y}
         self.forward_passes += 1
@@ -181,9 +163,7 @@ class TwoLayerNet:
         """Mean cross-entropy ``-mean(log softmax(Z2)[i, t_i])``, computed from the logits (exact)."""
         self.forward(X)
         t = self._check_t(t, self._cache["X"].shape[0])
-        Z2 = self._cache["Z2"]
-        shifted = Z2 - Z2.max(axis=1, keepdims=True)
-        log_probs = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
+        log_probs = _log_softmax(self._cache["Z2"], axis=1)
         return float(-log_probs[np.arange(len(t)), t].mean())
 
     def accuracy(self, X, t) -> float:
@@ -207,17 +187,12 @@ class TwoLayerNet:
         """
         Y = self.forward(X)
         c = self._cache
-        m = Y.shape[0]
-        t = self._check_t(t, m)
-        dZ2 = Y.copy()
-        dZ2[np.arange(m), t] -= 1.0
-        dZ2 /= m
-        grads = {"W2": c["A1"].T @ dZ2, "b2": dZ2.sum(axis=0)}
-        dA1 = dZ2 @ self.params["W2"].T
+        t = self._check_t(t, Y.shape[0])
+        dZ2 = _softmax_cross_entropy_backward(Y, t)
+        dA1, dW2, db2 = _dense_backward(dZ2, c["A1"], self.params["W2"])
         dZ1 = self._g_backward(dA1, c["Z1"], c["A1"])
-        grads["W1"] = c["X"].T @ dZ1
-        grads["b1"] = dZ1.sum(axis=0)
-        return {k: grads[k] for k in PARAM_NAMES}
+        _, dW1, db1 = _dense_backward(dZ1, c["X"], self.params["W1"], input_gradient=False)
+        return {"W1": dW1, "b1": db1, "W2": dW2, "b2": db2}
 
     def numerical_gradient(self, X, t, h: float = 1e-4) -> dict:
         """Central differences, one parameter at a time: ``2 * n_params`` forward passes."""

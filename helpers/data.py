@@ -1,10 +1,12 @@
 """Every dataset a lesson uses: offline, small, deterministic given a seed.
 
+- :func:`three_way_split`: any ``(X, y)`` split train/cv/test, stratified by class;
 - :func:`digits_split`: scikit-learn's bundled 8x8 digits (1 797 images), split train/cv/test;
 - :func:`coffee_roasting`: the course's coffee-roasting task (temperature, duration -> good roast),
   shipped as ``data/coffee_roasting.csv`` and verified against ``data/MANIFEST.sha256``;
 - :func:`make_coffee_roasting`: the generator behind that file, for more or other samples;
-- :func:`rare_disease`: a screening task with a rare positive class (default 0.5%).
+- :func:`rare_disease`: a screening task with a rare positive class (default 0.5%);
+- :func:`per_class_subset` and :func:`few_labels`: a few labelled examples per class, the rest a pool.
 
 Files in ``data/`` are regenerated with ``make data`` (``python -m tools.manifest``); this module only
 reads and verifies them.
@@ -14,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import math
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,8 +26,9 @@ import numpy as np
 from helpers import validate
 
 __all__ = [
-    "DATA_DIR", "Split", "digits_split", "make_coffee_roasting", "coffee_roasting",
-    "rare_disease", "load_data_file", "verify_data_files", "coffee_roasting_csv", "COFFEE_FILE",
+    "DATA_DIR", "Split", "three_way_split", "digits_split", "make_coffee_roasting",
+    "coffee_roasting", "rare_disease", "per_class_subset", "few_labels", "load_data_file",
+    "verify_data_files", "coffee_roasting_csv", "COFFEE_FILE",
 ]
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
@@ -37,7 +41,8 @@ REGENERATE = "make data   (or: python -m tools.manifest)"
 
 @dataclass(frozen=True)
 class Split:
-    """Train / cross-validation / test arrays. ``x_*`` are float32, ``y_*`` int64 class indices."""
+    """Train / cross-validation / test arrays: ``x_*`` as given (float32 for the digits), ``y_*``
+    int64 class indices."""
 
     x_train: np.ndarray
     y_train: np.ndarray
@@ -49,6 +54,48 @@ class Split:
     def sizes(self) -> dict:
         return {"train": len(self.y_train), "cv": len(self.y_cv), "test": len(self.y_test)}
 
+    def __iter__(self):
+        """Unpacks as ``x_train, y_train, x_cv, y_cv, x_test, y_test``."""
+        return iter((self.x_train, self.y_train, self.x_cv, self.y_cv, self.x_test, self.y_test))
+
+
+def three_way_split(X, y, *, cv_fraction: float, test_fraction: float, seed: int) -> Split:
+    """Split ``(X, y)`` into train / cross-validation / test, stratified by class.
+
+    Two calls of scikit-learn's ``train_test_split`` (``stratify`` keeps each class's share in
+    every part): first ``test_fraction`` of all rows become the test split, then ``cv_fraction``
+    of all rows (``cv_fraction / (1 - test_fraction)`` of the rest) the cross-validation split.
+    ``y`` holds class indices. Returns a :class:`Split` with ``X``'s and ``y``'s dtypes kept.
+    """
+    from sklearn.model_selection import train_test_split
+
+    X = validate.array(X, "X", min_ndim=1, dtype=None)
+    y = validate.labels(y, "y", length=len(X))
+    seed = validate.seed(seed)
+    cv_fraction = validate.fraction(cv_fraction, "cv_fraction")
+    test_fraction = validate.fraction(test_fraction, "test_fraction")
+    if cv_fraction + test_fraction >= 1:
+        raise ValueError(f"cv_fraction + test_fraction must leave data to train on, got "
+                         f"{cv_fraction} + {test_fraction}.")
+    counts = np.bincount(y)
+    n, n_classes = len(y), int((counts > 0).sum())
+    n_test = math.ceil(test_fraction * n)                       # as train_test_split counts
+    n_cv = math.ceil(cv_fraction / (1 - test_fraction) * (n - n_test))
+    for part, size in (("test", n_test), ("cv", n_cv), ("training", n - n_test - n_cv)):
+        if size < n_classes:
+            raise ValueError(f"the {part} split would get {size} of {n} examples, fewer than the "
+                             f"{n_classes} classes a stratified split needs (one of each); change "
+                             f"cv_fraction={cv_fraction} or test_fraction={test_fraction}.")
+    if counts[counts > 0].min() < 3:
+        raise ValueError(f"a class has only {int(counts[counts > 0].min())} example(s): a "
+                         f"stratified three-way split needs at least 3 of each class.")
+    x_rest, x_test, y_rest, y_test = train_test_split(
+        X, y, test_size=test_fraction, stratify=y, random_state=seed)
+    x_train, x_cv, y_train, y_cv = train_test_split(
+        x_rest, y_rest, test_size=cv_fraction / (1 - test_fraction), stratify=y_rest,
+        random_state=seed)
+    return Split(x_train, y_train, x_cv, y_cv, x_test, y_test)
+
 
 def digits_split(seed: int = 42, cv_fraction: float = 0.2, test_fraction: float = 0.2,
                  images: bool = False) -> Split:
@@ -59,26 +106,15 @@ def digits_split(seed: int = 42, cv_fraction: float = 0.2, test_fraction: float 
     ``seed``, so every lesson that asks for the same seed sees the same examples.
     """
     from sklearn.datasets import load_digits
-    from sklearn.model_selection import train_test_split
 
-    seed = validate.seed(seed)
-    cv_fraction = validate.fraction(cv_fraction, "cv_fraction")
-    test_fraction = validate.fraction(test_fraction, "test_fraction")
     images = validate.boolean(images, "images")
-    if cv_fraction + test_fraction >= 1:
-        raise ValueError(f"cv_fraction + test_fraction must leave data to train on, got "
-                         f"{cv_fraction} + {test_fraction}.")
     digits = load_digits()  # bundled with scikit-learn: no download
     x = (digits.data / 16.0).astype(np.float32)
-    y = digits.target.astype(np.int64)
-    x_rest, x_test, y_rest, y_test = train_test_split(
-        x, y, test_size=test_fraction, stratify=y, random_state=seed)
-    x_train, x_cv, y_train, y_cv = train_test_split(
-        x_rest, y_rest, test_size=cv_fraction / (1 - test_fraction), stratify=y_rest,
-        random_state=seed)
+    split = three_way_split(x, digits.target.astype(np.int64), cv_fraction=cv_fraction,
+                            test_fraction=test_fraction, seed=seed)
     if images:
-        x_train, x_cv, x_test = (a.reshape(-1, 8, 8, 1) for a in (x_train, x_cv, x_test))
-    return Split(x_train, y_train, x_cv, y_cv, x_test, y_test)
+        split = Split(*(a.reshape(-1, 8, 8, 1) if a.ndim == 2 else a for a in split))
+    return split
 
 
 # --------------------------------------------------------------------------- coffee roasting
@@ -188,7 +224,7 @@ def load_data_file(name: str, data_dir: Path | None = None) -> bytes:
     if not isinstance(name, str) or not name:
         raise TypeError(f"name must be a file name in data/ such as 'coffee_roasting.csv', got "
                         f"{validate.describe(name)}.")
-    data_dir = Path(data_dir) if data_dir is not None else DATA_DIR
+    data_dir = DATA_DIR if data_dir is None else validate.path(data_dir, "data_dir", kind="dir")
     manifest = _read_manifest(data_dir)
     if name not in manifest:
         raise ValueError(f"data/{name} is not listed in data/{MANIFEST}; shipped files must be. "
@@ -211,7 +247,7 @@ def load_data_file(name: str, data_dir: Path | None = None) -> bytes:
 
 def verify_data_files(data_dir: Path | None = None) -> list[str]:
     """Check every file of the manifest, and that every file in ``data/`` is listed. Returns names."""
-    data_dir = Path(data_dir) if data_dir is not None else DATA_DIR
+    data_dir = DATA_DIR if data_dir is None else validate.path(data_dir, "data_dir", kind="dir")
     manifest = _read_manifest(data_dir)
     on_disk = {p.name for p in data_dir.iterdir() if p.is_file() and p.name != MANIFEST
                and not p.name.startswith(".") and p.suffix != ".md"}
@@ -224,9 +260,6 @@ def verify_data_files(data_dir: Path | None = None) -> list[str]:
 
 
 # --------------------------------------------------------------------------- few labels
-# (added for lesson 12: few labelled examples per class, the rest an "unlabelled" pool)
-
-__all__ += ["few_labels", "per_class_subset"]
 
 
 def per_class_subset(y, n_per_class: int, *, seed: int) -> np.ndarray:

@@ -21,28 +21,17 @@ from collections.abc import Mapping
 import numpy as np
 
 from helpers import validate
+from helpers.images import as_images
 
 __all__ = [
-    "as_images", "ink", "slant", "image_properties", "property_categories", "confusion_pairs",
+    "ink", "slant", "image_properties", "property_categories", "confusion_pairs",
     "categorise_errors", "sample_errors", "largest_category",
 ]
 
 
-def as_images(images, name: str = "images") -> np.ndarray:
-    """A stack of square grey images as float64 ``(n, h, w)``: ``(n, h, w, 1)`` and flat
-    ``(n, h*w)`` rows (h = w) are reshaped; pixel values must be non-negative (ink)."""
-    arr = validate.array(images, name, ndim=(2, 3, 4))
-    if arr.ndim == 4:
-        if arr.shape[-1] != 1:
-            raise ValueError(f"{name} must be grey images (n, h, w) or (n, h, w, 1), got shape "
-                             f"{arr.shape} with {arr.shape[-1]} channels.")
-        arr = arr[..., 0]
-    elif arr.ndim == 2:
-        side = int(round(np.sqrt(arr.shape[1])))
-        if side * side != arr.shape[1]:
-            raise ValueError(f"{name} has flat rows of {arr.shape[1]} pixels, which is not a square "
-                             f"image; pass (n, h, w) images.")
-        arr = arr.reshape(len(arr), side, side)
+def _ink_images(images, name: str = "images") -> np.ndarray:
+    """Grey images read by :func:`helpers.images.as_images`, whose values are ink (>= 0)."""
+    arr = as_images(images, name)
     if arr.min() < 0:
         raise ValueError(f"{name} must hold ink values >= 0 (0 = paper), got a minimum of "
                          f"{arr.min():.3g}; undo any standardisation first.")
@@ -55,7 +44,7 @@ def ink(images) -> np.ndarray:
     For digits whose height is normalised (as scikit-learn's are), a thicker pen leaves more ink,
     so this is a simple measure of stroke thickness.
     """
-    x = as_images(images)
+    x = _ink_images(images)
     return x.mean(axis=(1, 2))
 
 
@@ -66,7 +55,7 @@ def slant(images) -> np.ndarray:
     the ink moves right per row as it goes up. Positive leans right (like ``/``), negative left;
     an upright or symmetric image gives about 0. A blank image gives 0.
     """
-    x = as_images(images)
+    x = _ink_images(images)
     n, h, w = x.shape
     rows, cols = np.mgrid[0:h, 0:w].astype(float)
     mass = x.sum(axis=(1, 2))
@@ -85,7 +74,7 @@ def image_properties(images):
     """A pandas DataFrame with one row per image: ``ink`` (thickness) and ``slant`` (degrees)."""
     import pandas as pd
 
-    x = as_images(images)
+    x = _ink_images(images)
     return pd.DataFrame({"ink": ink(x), "slant": slant(x)})
 
 

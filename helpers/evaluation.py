@@ -1,14 +1,12 @@
-"""Evaluating a model (lessons 10 and 11): data with known noise, errors, diagnosis, learning curves.
+"""Evaluating a model: data with known noise, errors, bias/variance diagnosis, learning curves.
 
 - :func:`true_function` and :func:`noisy_regression`: a regression task whose noise is known, so
   the irreducible error (the best any model can do on new data) is exactly ``noise_std ** 2``;
 - :func:`classification_error`: the fraction of examples a classifier gets wrong;
 - :func:`diagnose`: high bias / high variance / both / neither, read against a baseline;
-- :func:`fit_full_batch`: ``steps`` full-batch gradient steps in one Keras ``fit`` call;
 - :func:`keras_learning_curve`: J_train and J_cv of a Keras model against the training-set size m,
-  over a few resamples per size, as a pandas DataFrame (:func:`summarise_curve` gives mean and spread);
-- :func:`plot_errors`: J_train and J_cv (with their spread) against m, a degree or lambda, and the
-  baseline as a horizontal line.
+  over a few resamples per size, as a pandas DataFrame (:func:`summarise_curve` gives mean and
+  spread; ``helpers.plots.plot_errors`` draws it).
 
 Errors here are always computed from predictions, *without* any regularisation penalty, the way the
 course defines J_train and J_cv (the loss Keras reports during ``fit`` includes the penalty).
@@ -22,10 +20,11 @@ from collections.abc import Callable, Sequence
 import numpy as np
 
 from helpers import validate
+from helpers.training import model_outputs, train_full_batch
 
 __all__ = [
     "true_function", "noisy_regression", "classification_error", "diagnose", "DIAGNOSES",
-    "fit_full_batch", "keras_learning_curve", "summarise_curve", "plot_errors",
+    "keras_learning_curve", "summarise_curve",
 ]
 
 # --------------------------------------------------------------------------- data with known noise
@@ -115,43 +114,7 @@ def diagnose(j_train, j_cv, baseline, *, tolerance) -> str:
     return "neither"
 
 
-# --------------------------------------------------------------------------- Keras training loop
-
-#: The most rows :func:`fit_full_batch` will stack (steps x examples), about 400 MB of float32 at 16
-#: features.
-MAX_STACKED_ROWS = 6_000_000
-
-
-def fit_full_batch(model, x, y, steps: int):
-    """``steps`` full-batch gradient steps of a compiled Keras model, in one ``fit`` call.
-
-    ``model.fit(x, y, epochs=steps, batch_size=len(x))`` does the same steps, but pays Keras's
-    per-epoch bookkeeping (tens of milliseconds) every step. Here the training set is stacked
-    ``steps`` times and fitted for one epoch with ``batch_size=len(x)`` and ``shuffle=False``:
-    each batch is exactly the training set, so the result is the same, at one epoch's overhead.
-    Returns the ``History`` (its ``"loss"`` is the mean over the steps).
-    """
-    if not (hasattr(model, "fit") and hasattr(model, "count_params")):
-        raise TypeError(f"model must be a compiled Keras model, got {validate.describe(model)}.")
-    if getattr(model, "optimizer", None) is None:
-        raise ValueError("model is not compiled: call model.compile(optimizer=..., loss=...) first.")
-    x = validate.array(x, "x", min_ndim=2, dtype=np.float32)
-    y = validate.array(y, "y", min_ndim=1, dtype=np.float32)
-    validate.same_length("x", x, "y", y)
-    steps = validate.integer(steps, "steps", minimum=1)
-    if steps * len(x) > MAX_STACKED_ROWS:
-        raise ValueError(f"steps * len(x) = {steps} * {len(x)} rows would be stacked, more than "
-                         f"{MAX_STACKED_ROWS:,}; use fewer steps, or model.fit with mini-batches.")
-    reps_x = (steps,) + (1,) * (x.ndim - 1)
-    reps_y = (steps,) + (1,) * (y.ndim - 1)
-    return model.fit(np.tile(x, reps_x), np.tile(y, reps_y), batch_size=len(x), epochs=1,
-                     shuffle=False, verbose=0)
-
-
-def _predict(model, x) -> np.ndarray:
-    import keras
-
-    return keras.ops.convert_to_numpy(model(np.asarray(x, dtype=np.float32), training=False))
+# --------------------------------------------------------------------------- learning curves
 
 
 def _error(kind: str, y, out) -> float:
@@ -171,7 +134,7 @@ def keras_learning_curve(make_model: Callable, x, y, x_cv, y_cv, sizes: Sequence
     For each size and each of ``resamples`` resamples, ``m`` rows are drawn from ``(x, y)``
     without replacement (a fresh draw per resample), ``make_model(model_seed)`` builds and compiles
     a fresh model (``model_seed`` differs per resample: pass it to ``keras.utils.set_random_seed``),
-    :func:`fit_full_batch` trains it for ``steps`` steps, and both errors are computed from its
+    ``helpers.training.train_full_batch`` trains it for ``steps`` steps, and both errors are computed from its
     predictions, without any regularisation penalty: ``error="mse"`` (mean squared error of a
     single output) or ``"classification"`` (fraction misclassified; argmax of several outputs, or
     one probability thresholded at 0.5). The cv set is the same for every run.
@@ -181,9 +144,8 @@ def keras_learning_curve(make_model: Callable, x, y, x_cv, y_cv, sizes: Sequence
     """
     import pandas as pd
 
-    if not callable(make_model):
-        raise TypeError(f"make_model must be a function model_seed -> compiled Keras model, got "
-                        f"{validate.describe(make_model)}.")
+    validate.function(make_model, "make_model",
+                      hint="it takes a seed and returns a compiled Keras model")
     x = validate.array(x, "x", min_ndim=2)
     y = validate.array(y, "y", min_ndim=1)
     validate.same_length("x", x, "y", y)
@@ -209,11 +171,11 @@ def keras_learning_curve(make_model: Callable, x, y, x_cv, y_cv, sizes: Sequence
             idx = rng.choice(len(x), size=m, replace=False)
             model = make_model(seed + 1000 * r + m)
             start = time.process_time()
-            fit_full_batch(model, x[idx], y[idx], steps)
+            train_full_batch(model, x[idx], y[idx], steps)
             seconds = time.process_time() - start
             rows.append({"m": m, "resample": r,
-                         "j_train": _error(error, y[idx], _predict(model, x[idx])),
-                         "j_cv": _error(error, y_cv, _predict(model, x_cv)),
+                         "j_train": _error(error, y[idx], model_outputs(model, x[idx])),
+                         "j_cv": _error(error, y_cv, model_outputs(model, x_cv)),
                          "seconds": seconds})
     return pd.DataFrame(rows)
 
@@ -239,48 +201,3 @@ def summarise_curve(curve):
     out = pd.DataFrame({"j_train": g["j_train"].mean(), "j_train_std": g["j_train"].std(ddof=0),
                         "j_cv": g["j_cv"].mean(), "j_cv_std": g["j_cv"].std(ddof=0)})
     return out
-
-
-# --------------------------------------------------------------------------- plot
-
-
-def plot_errors(x, j_train, j_cv, *, baseline: float | None = None, train_spread=None,
-                cv_spread=None, ax=None, xlabel: str = "training set size m",
-                ylabel: str = "error", logx: bool = False, logy: bool = False,
-                title: str | None = None, labels: Sequence[str] = ("J_train", "J_cv")):
-    """Plot J_train and J_cv against ``x`` (sizes m, degrees, lambdas) with the baseline as a line.
-
-    ``train_spread`` / ``cv_spread`` (e.g. standard deviations over resamples) shade a band of
-    plus or minus that much around each curve. Returns the matplotlib Axes.
-    """
-    import matplotlib.pyplot as plt
-
-    xs = validate.array(x, "x", ndim=1)
-    j_train = validate.array(j_train, "j_train", shape=(len(xs),))
-    j_cv = validate.array(j_cv, "j_cv", shape=(len(xs),))
-    spreads = [None if s is None else validate.array(s, name, shape=(len(xs),))
-               for s, name in ((train_spread, "train_spread"), (cv_spread, "cv_spread"))]
-    if baseline is not None:
-        baseline = validate.number(baseline, "baseline")
-    logx = validate.boolean(logx, "logx")
-    logy = validate.boolean(logy, "logy")
-    if isinstance(labels, str) or len(labels) != 2:
-        raise ValueError(f"labels must be two names (train, cv), got {validate.describe(labels)}.")
-    ax = ax if ax is not None else plt.subplots()[1]
-    for values, spread, label, color in ((j_train, spreads[0], labels[0], "tab:blue"),
-                                         (j_cv, spreads[1], labels[1], "tab:orange")):
-        ax.plot(xs, values, "o-", color=color, label=label)
-        if spread is not None:
-            ax.fill_between(xs, values - spread, values + spread, color=color, alpha=0.2)
-    if baseline is not None:
-        ax.axhline(baseline, color="k", ls="--", lw=1, label="baseline")
-    if logx:
-        ax.set_xscale("log")
-    if logy:
-        ax.set_yscale("log")
-    ax.set_xlabel(xlabel)
-    ax.set_ylabel(ylabel)
-    if title:
-        ax.set_title(title)
-    ax.legend()
-    return ax

@@ -1,13 +1,24 @@
-"""Small utilities for experiments: timing, seeds sweeps, and collecting results."""
+"""Running experiments: timing, a fresh folder per run under ``build/``, and the runs' CSV logs.
+
+- :func:`best_time`: the least noisy time of a function on a shared machine;
+- :data:`BUILD_DIR`, :func:`fresh_run_dir`: the git-ignored folder every lesson writes into, and a
+  new, empty folder in it for each run (a keras-tuner search, a set of logged runs);
+- :func:`load_csv_logs`: every ``keras.callbacks.CSVLogger`` file under a folder, as one DataFrame.
+"""
 
 from __future__ import annotations
 
+import tempfile
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
+from pathlib import Path
 
 from helpers import validate
 
-__all__ = ["best_time", "over_seeds"]
+__all__ = ["best_time", "BUILD_DIR", "fresh_run_dir", "load_csv_logs"]
+
+#: The git-ignored folder every lesson writes into (never the tracked tree).
+BUILD_DIR = Path(__file__).resolve().parent.parent / "build"
 
 
 def best_time(fn: Callable, *args, repeat: int = 5, number: int = 1,
@@ -19,13 +30,11 @@ def best_time(fn: Callable, *args, repeat: int = 5, number: int = 1,
     which other processes on a busy machine do not inflate. ``repeat`` and ``number`` are
     positive integers (NumPy ints welcome).
     """
-    if not callable(fn):
-        raise TypeError(f"best_time needs a function to call, got {validate.describe(fn)}.")
+    validate.function(fn, "fn", hint="best_time times calls of it")
     repeat = validate.integer(repeat, "repeat", minimum=1)
     number = validate.integer(number, "number", minimum=1)
-    if not callable(clock):
-        raise TypeError(f"clock must be a function returning seconds, such as time.perf_counter "
-                        f"or time.process_time, got {validate.describe(clock)}.")
+    validate.function(clock, "clock", hint="it returns seconds, as time.perf_counter or "
+                      "time.process_time do")
     best = float("inf")
     for _ in range(repeat):
         start = clock()
@@ -35,35 +44,37 @@ def best_time(fn: Callable, *args, repeat: int = 5, number: int = 1,
     return best
 
 
-def over_seeds(fn: Callable[[int], dict], seeds: Iterable[int]):
-    """Run ``fn(seed)`` (which returns a dict of results) for each seed; a pandas DataFrame back.
+def fresh_run_dir(name: str, root: Path | str | None = None) -> Path:
+    """A new, empty folder ``root/name/run-<time>-<random>`` (root: the git-ignored ``build/``).
 
-    ``seeds`` is a non-empty list (or range) of distinct integer seeds, e.g. ``[7, 42, 123]``; a
-    string such as ``"42"`` or a single int is refused, so it is never read digit by digit.
-    The DataFrame has one row per seed, indexed by ``seed``.
+    Give each tuner run its own folder (and ``overwrite=True``): a keras-tuner tuner pointed at an
+    old folder resumes the old search instead of starting a new one.
+    """
+    if not isinstance(name, str) or not name or "/" in name or name.startswith("."):
+        raise ValueError(f"name must be a plain folder name such as '15_tuning', got {name!r}.")
+    root = BUILD_DIR if root is None else Path(root)
+    parent = root / name
+    parent.mkdir(parents=True, exist_ok=True)
+    return Path(tempfile.mkdtemp(prefix=time.strftime("run-%Y%m%d-%H%M%S-"), dir=parent))
+
+
+def load_csv_logs(folder, pattern: str = "**/*.csv"):
+    """Every CSV log under ``folder`` (as ``keras.callbacks.CSVLogger`` writes them) in one DataFrame.
+
+    A ``run`` column holds each file's folder relative to ``folder`` (e.g. ``depth2_width64``).
     """
     import pandas as pd
 
-    if not callable(fn):
-        raise TypeError(f"over_seeds needs a function fn(seed) -> dict, got {validate.describe(fn)}.")
-    if isinstance(seeds, str | bytes) or not isinstance(seeds, Iterable):
-        raise TypeError(f"seeds must be a list of integer seeds such as [7, 42, 123], got "
-                        f"{validate.describe(seeds)}" + (" (for one seed write [seed])."
-                                                         if not isinstance(seeds, str | bytes)
-                                                         else "; write the numbers without quotes."))
-    seeds = [validate.seed(s, "each seed") for s in seeds]
-    if not seeds:
-        raise ValueError("seeds is empty: give at least one seed, e.g. [7, 42, 123].")
-    repeated = sorted({s for s in seeds if seeds.count(s) > 1})
-    if repeated:
-        raise ValueError(f"seeds must be distinct (one row per seed), but {repeated} appear more "
-                         f"than once.")
-    rows = []
-    for seed in seeds:
-        result = fn(seed)
-        if not isinstance(result, dict):
-            raise TypeError(f"fn(seed) must return a dict of results, got {type(result).__name__}.")
-        if "seed" in result:
-            raise ValueError("fn(seed)'s dict must not have a key 'seed': over_seeds adds it.")
-        rows.append({"seed": seed, **result})
-    return pd.DataFrame(rows).set_index("seed")
+    folder = Path(folder) if isinstance(folder, str | Path) else None
+    if folder is None or not folder.is_dir():
+        raise ValueError(f"folder must be an existing directory, got {folder!r}.")
+    files = sorted(folder.glob(pattern))
+    if not files:
+        raise ValueError(f"no CSV files matching {pattern!r} under the folder {folder.name!r}: did "
+                         f"the runs use keras.callbacks.CSVLogger with a path inside it?")
+    frames = []
+    for f in files:
+        df = pd.read_csv(f)
+        df.insert(0, "run", f.parent.relative_to(folder).as_posix() if f.parent != folder else f.stem)
+        frames.append(df)
+    return pd.concat(frames, ignore_index=True)

@@ -19,65 +19,14 @@ one normalisation over the whole image plays that role.
 
 from __future__ import annotations
 
-import warnings
-
 import numpy as np
 
 from helpers import validate
+from helpers.images import as_images
 
 __all__ = ["image_gradients", "hog_features"]
 
 _EPS = 1e-12
-
-
-def _as_images(images) -> np.ndarray:
-    """Return a float64 stack ``(m, h, w)``, with clear errors for anything else.
-
-    Layouts: ``(m, h, w)``, ``(m, h, w, 1)``, flat square images ``(m, h*w)`` and ONE image
-    ``(h, w)``. A 2-D array is read as flat images when its rows have a square number of pixels
-    and it is not itself square (``(1077, 64)``: 1077 digits of 8x8); otherwise as one image
-    (``(8, 8)``, ``(16, 16)``, ``(20, 30)``). A square array whose side is itself a square number,
-    such as ``(16, 16)``, could be either: it is read as one image, with a warning.
-    """
-    arr = validate.array(images, "images", dtype=None, finite=False, min_size=0)
-    if arr.dtype.kind == "b":
-        raise TypeError("images must be a numeric array of intensities, got dtype bool; "
-                        "use images.astype(float).")
-    arr = arr.astype(np.float64)
-    if arr.ndim == 2:
-        a, b = arr.shape
-        side = int(round(np.sqrt(b)))
-        flat_rows = side >= 2 and side * side == b
-        if a == b or not flat_rows:
-            if a == b and flat_rows:
-                warnings.warn(f"hog_features read the {arr.shape} array as ONE {a}x{b} image; if "
-                              f"it holds {a} flat {side}x{side} images, pass "
-                              f"images.reshape(-1, {side}, {side}) (pass image[None] to silence "
-                              f"this for one image).", UserWarning, stacklevel=3)
-            arr = arr[None]
-        else:
-            arr = arr.reshape(a, side, side)
-    elif arr.ndim == 3:
-        if arr.shape[0] == arr.shape[1] != arr.shape[2]:
-            raise ValueError(
-                f"images of shape {arr.shape} look like an (h, w, m) stack of {arr.shape[2]} "
-                f"images (or one colour image); images go first, (m, h, w): pass "
-                f"np.moveaxis(images, -1, 0). For a colour image convert to grey first "
-                f"(image.mean(axis=-1)); if these really are {arr.shape[0]} images of "
-                f"{arr.shape[1]}x{arr.shape[2]} pixels, pass images[..., None].")
-    elif arr.ndim == 4:
-        if arr.shape[-1] != 1:
-            raise ValueError(f"4-D images must have one channel (m, h, w, 1), got shape {arr.shape}.")
-        arr = arr[..., 0]
-    else:
-        raise ValueError("images must have shape (m, h, w), (m, h, w, 1), (m, h*w) or (h, w) for "
-                         f"one image, got shape {arr.shape}.")
-    if arr.shape[0] == 0:
-        raise ValueError("images is empty: got 0 images.")
-    if arr.shape[1] < 2 or arr.shape[2] < 2:
-        raise ValueError(f"images must be at least 2x2 pixels to have gradients, got "
-                         f"{arr.shape[1]}x{arr.shape[2]}.")
-    return validate.array(arr, "images")  # NaN and infinity refused
 
 
 def image_gradients(images):
@@ -86,10 +35,10 @@ def image_gradients(images):
     ``gx[i, r, c] ~ (I[r, c+1] - I[r, c-1]) / 2`` (central differences inside the image, one-sided
     differences on its border, as ``np.gradient`` computes them); ``gy`` likewise down the rows.
     ``images`` is ``(m, h*w)`` (flat square images, as ``helpers.data.digits_split`` gives),
-    ``(m, h, w)``, ``(m, h, w, 1)`` or one image ``(h, w)`` (read as ``m = 1``; see
-    :func:`hog_features` for how a 2-D array is read). Both outputs have shape ``(m, h, w)``.
+    ``(m, h, w)``, ``(m, h, w, 1)`` or one image ``(h, w)`` (read as ``m = 1``), read by
+    :func:`helpers.images.as_images`. Both outputs have shape ``(m, h, w)``.
     """
-    imgs = _as_images(images)
+    imgs = as_images(images, min_side=2)
     gy, gx = np.gradient(imgs, axis=(1, 2))
     return gx, gy
 
@@ -101,11 +50,10 @@ def hog_features(images, cell_size: int = 4, n_bins: int = 9, *, signed: bool = 
     Parameters
     ----------
     images : array, ``(m, h, w)``, ``(m, h, w, 1)``, ``(m, h*w)`` (flat square images) or ONE
-        image ``(h, w)``, which gives one row of features. A 2-D array is flat images when its
-        rows have a square number of pixels and it is not square itself (``(1077, 64)``: 8x8
-        digits); otherwise one image (``(8, 8)``, ``(16, 16)``; a square array whose side is a
-        square number warns, since it could be either). An ``(h, w, m)`` stack is refused with
-        the ``np.moveaxis`` that fixes it. Pass ``image[None]`` to mean one image of any shape.
+        image ``(h, w)``, which gives one row of features, read by
+        :func:`helpers.images.as_images` (a 2-D array that could be either, such as
+        ``(16, 16)``, is refused with the two ways to say which). Pass ``image[None]`` to mean
+        one image of any shape.
     cell_size : side of the square cells, in pixels; must divide ``h`` and ``w``
     n_bins : number of orientation bins covering 0-180 degrees (0-360 if ``signed``)
     signed : if False (classic HOG), a gradient and its opposite count as the same orientation,
@@ -122,7 +70,7 @@ def hog_features(images, cell_size: int = 4, n_bins: int = 9, *, signed: bool = 
     ``(m, h // cell_size, w // cell_size, n_bins)`` to get the histogram of each cell (row-major
     cells, bins last).
     """
-    imgs = _as_images(images)
+    imgs = as_images(images, min_side=2)
     cell_size = validate.integer(cell_size, "cell_size", minimum=1)
     n_bins = validate.integer(n_bins, "n_bins", minimum=1)
     signed = validate.boolean(signed, "signed")

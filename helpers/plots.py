@@ -1,4 +1,6 @@
-"""The few plots that more than one lesson draws. Each returns the matplotlib Axes it drew on.
+"""The lessons' plots: curves, decision boundaries, images, confusion matrices, error curves.
+
+Each returns the matplotlib Axes it drew on.
 
 Inputs are checked with :mod:`helpers.validate` before anything is drawn: a plot that silently
 drops points or draws NaN as nothing would mislead, so such inputs raise instead.
@@ -11,8 +13,10 @@ from collections.abc import Callable, Mapping, Sequence
 import numpy as np
 
 from helpers import validate
+from helpers.images import as_images
 
-__all__ = ["plot_curves", "plot_decision_boundary", "show_images"]
+__all__ = ["plot_curves", "plot_decision_boundary", "show_images", "show_image_rows",
+           "plot_confusion_matrix", "plot_errors"]
 
 
 def _axes(ax):
@@ -72,9 +76,8 @@ def plot_decision_boundary(predict: Callable, X, y, *, ax=None, threshold: float
     to k). ``X`` is ``(m, 2)`` without NaN; ``y`` holds the labels 0 and 1 (or False/True), one per
     row: other labels (-1/1, 1/2) raise instead of being left out of the scatter.
     """
-    if not callable(predict):
-        raise TypeError(f"predict must be a function of an (k, 2) array, got "
-                        f"{validate.describe(predict)}; e.g. lambda G: model.predict(G, verbose=0).")
+    validate.function(predict, "predict", hint="it takes a (k, 2) array of points, e.g. "
+                      "lambda G: model.predict(G, verbose=0)")
     X = validate.array(X, "X")
     if X.ndim != 2 or X.shape[1] != 2:
         raise ValueError(f"plot_decision_boundary draws 2-D inputs: X must be (m, 2), got {X.shape}.")
@@ -116,25 +119,18 @@ def plot_decision_boundary(predict: Callable, X, y, *, ax=None, threshold: float
 
 
 def show_images(images, titles=None, *, ncols: int = 10, size: float = 1.0, cmap: str = "gray_r"):
-    """Show a grid of 2-D images (or (h, w, 1) images; flat 64-vectors are reshaped to 8x8).
+    """Show a grid of grey images, read by :func:`helpers.images.as_images` (a stack, flat rows of
+    square images, or one image).
 
     ``ncols`` (a positive integer) is the most images per row; ``titles`` one per image.
     Returns the 2-D array of Axes. NaN pixels raise (they would show as blank squares).
     """
     import matplotlib.pyplot as plt
 
-    images = validate.array(images, "images")
+    images = as_images(images)
     ncols = validate.integer(ncols, "ncols", minimum=1)
     size = validate.number(size, "size", positive=True)
-    if images.ndim == 2 and images.shape[1] == 64:
-        images = images.reshape(-1, 8, 8)
-    if images.ndim == 4 and images.shape[-1] == 1:
-        images = images[..., 0]
-    if images.ndim != 3:
-        raise ValueError(f"show_images needs a stack of 2-D images (n, h, w), got shape {images.shape}.")
     n = len(images)
-    if n == 0:
-        raise ValueError("show_images got no images.")
     if titles is not None:
         if isinstance(titles, str) or not hasattr(titles, "__len__"):
             raise TypeError(f"titles must be a list with one title per image, got "
@@ -155,9 +151,6 @@ def show_images(images, titles=None, *, ncols: int = 10, size: float = 1.0, cmap
 
 
 # --------------------------------------------------------------------------- confusion matrix
-# (added for lessons 07 and 14)
-
-__all__ += ["plot_confusion_matrix"]
 
 
 def plot_confusion_matrix(cm, labels=None, ax=None, *, cell_names=None, normalise_rows: bool = False,
@@ -172,8 +165,6 @@ def plot_confusion_matrix(cm, labels=None, ax=None, *, cell_names=None, normalis
     ``normalise_rows=True`` colours each cell by its share of the actual class (rare classes stay
     visible). Returns the Axes.
     """
-    from helpers import validate
-
     cm = validate.array(cm, "cm", ndim=2, dtype=None)
     if cm.shape[0] != cm.shape[1]:
         raise ValueError(f"cm must be square (one row and one column per class), got shape "
@@ -212,17 +203,12 @@ def plot_confusion_matrix(cm, labels=None, ax=None, *, cell_names=None, normalis
     return ax
 
 
-# --------------------------------------------------------------------------- image rows
-# (added for lesson 12: real, augmented and synthetic images side by side)
-
-__all__ += ["show_image_rows"]
-
-
 def show_image_rows(rows: Mapping[str, object], *, ncols: int = 10, size: float = 0.9,
                     cmap: str = "gray_r", titles: Mapping[str, Sequence] | None = None):
     """A grid with one labelled row per entry of ``rows`` (name -> stack of images).
 
-    Each stack is ``(n, h, w)``, ``(n, h, w, 1)`` or flat ``(n, 64)`` 8x8 images; the first
+    Each stack is read by :func:`helpers.images.as_images` (``(n, h, w)``, ``(n, h, w, 1)``, flat
+    rows of square images, or one image); the first
     ``ncols`` images of each are drawn, left to right, with the row's name on the left.
     ``titles`` may give, per row name, a title for each image (e.g. the label). Every row is
     scaled from its own 0 to its own maximum, so 0..1 and 0..16 images look alike. Returns the
@@ -236,15 +222,7 @@ def show_image_rows(rows: Mapping[str, object], *, ncols: int = 10, size: float 
     size = validate.number(size, "size", positive=True)
     stacks = {}
     for name, images in rows.items():
-        x = validate.array(images, f"rows[{name!r}]", ndim=(2, 3, 4))
-        if x.ndim == 2 and x.shape[1] == 64:
-            x = x.reshape(-1, 8, 8)
-        if x.ndim == 4 and x.shape[-1] == 1:
-            x = x[..., 0]
-        if x.ndim != 3:
-            raise ValueError(f"rows[{name!r}] must be a stack of 2-D images (n, h, w), got shape "
-                             f"{x.shape}.")
-        stacks[str(name)] = x[:ncols]
+        stacks[str(name)] = as_images(images, f"rows[{name!r}]")[:ncols]
     titles = dict(titles or {})
     for name, ts in titles.items():
         if str(name) not in stacks:
@@ -269,3 +247,48 @@ def show_image_rows(rows: Mapping[str, object], *, ncols: int = 10, size: float 
         axes[r, 0].set_ylabel(name, rotation=0, ha="right", va="center", fontsize=9)
     fig.tight_layout()
     return axes
+
+
+# --------------------------------------------------------------------------- error curves
+
+
+def plot_errors(x, j_train, j_cv, *, baseline: float | None = None, train_spread=None,
+                cv_spread=None, ax=None, xlabel: str = "training set size m",
+                ylabel: str = "error", logx: bool = False, logy: bool = False,
+                title: str | None = None, labels: Sequence[str] = ("J_train", "J_cv")):
+    """Plot J_train and J_cv against ``x`` (sizes m, degrees, lambdas) with the baseline as a line.
+
+    ``train_spread`` / ``cv_spread`` (e.g. standard deviations over resamples) shade a band of
+    plus or minus that much around each curve. Returns the matplotlib Axes.
+    """
+    import matplotlib.pyplot as plt
+
+    xs = validate.array(x, "x", ndim=1)
+    j_train = validate.array(j_train, "j_train", shape=(len(xs),))
+    j_cv = validate.array(j_cv, "j_cv", shape=(len(xs),))
+    spreads = [None if s is None else validate.array(s, name, shape=(len(xs),))
+               for s, name in ((train_spread, "train_spread"), (cv_spread, "cv_spread"))]
+    if baseline is not None:
+        baseline = validate.number(baseline, "baseline")
+    logx = validate.boolean(logx, "logx")
+    logy = validate.boolean(logy, "logy")
+    if isinstance(labels, str) or len(labels) != 2:
+        raise ValueError(f"labels must be two names (train, cv), got {validate.describe(labels)}.")
+    ax = ax if ax is not None else plt.subplots()[1]
+    for values, spread, label, color in ((j_train, spreads[0], labels[0], "tab:blue"),
+                                         (j_cv, spreads[1], labels[1], "tab:orange")):
+        ax.plot(xs, values, "o-", color=color, label=label)
+        if spread is not None:
+            ax.fill_between(xs, values - spread, values + spread, color=color, alpha=0.2)
+    if baseline is not None:
+        ax.axhline(baseline, color="k", ls="--", lw=1, label="baseline")
+    if logx:
+        ax.set_xscale("log")
+    if logy:
+        ax.set_yscale("log")
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    if title:
+        ax.set_title(title)
+    ax.legend()
+    return ax

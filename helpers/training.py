@@ -1,4 +1,4 @@
-"""Small Keras training pieces that several lessons share: build, train full-batch, reset.
+"""Keras training pieces that several lessons share: build, train full-batch, reset, read outputs.
 
 Lessons 04 and 05 write these steps in the open first (``compile`` + ``fit``, a model builder);
 later lessons (05, 08, 09, ...) import them from here so that each piece exists once::
@@ -24,15 +24,6 @@ import numpy as np
 from helpers import validate
 
 __all__ = ["dense_network", "train_full_batch", "reset_model", "model_outputs"]
-
-
-def _check_model(model, where: str):
-    import keras
-
-    if not isinstance(model, keras.Model):
-        raise TypeError(f"{where} needs a Keras model (keras.Sequential or keras.Model), got "
-                        f"{validate.describe(model)}.")
-    return model
 
 
 def dense_network(n_in: int, hidden: Sequence[int], *, activation="relu", n_out: int = 1,
@@ -82,7 +73,7 @@ def train_full_batch(model, x, y, epochs: int, *, loss=None, optimizer=None,
     training stops at the first epoch whose loss is below it; that epoch is the last one returned,
     so ``len(losses)`` is the number of epochs it took.
     """
-    model = _check_model(model, "train_full_batch")
+    model = validate.keras_model(model)
     epochs = validate.integer(epochs, "epochs", minimum=1)
     if target_loss is not None:
         target_loss = validate.number(target_loss, "target_loss", positive=True)
@@ -124,7 +115,7 @@ def reset_model(model, seed: int | None = None):
     """
     import keras
 
-    model = _check_model(model, "reset_model")
+    model = validate.keras_model(model)
     if seed is not None:
         keras.utils.set_random_seed(validate.seed(seed))
     fresh = keras.models.clone_model(model)
@@ -141,13 +132,15 @@ def reset_model(model, seed: int | None = None):
 
 
 def model_outputs(model, x) -> np.ndarray:
-    """``model(x)`` as a NumPy array, via ``keras.ops.convert_to_numpy``.
+    """``model(x, training=False)`` as a NumPy array, via ``keras.ops.convert_to_numpy``.
 
-    For one small batch this is quicker than ``model.predict``, which builds a new prediction
-    function for every model it sees. ``x`` is cast to float32, Keras's default float type.
+    The one way the helpers read a Keras model's outputs. For one small batch this is quicker
+    than ``model.predict``, which builds a new prediction function for every model it sees.
+    ``x`` is cast to float32, Keras's default float type; dropout and augmentation layers are
+    off, batch normalisation uses its moving statistics (inference).
     """
     import keras
 
-    model = _check_model(model, "model_outputs")
+    model = validate.keras_model(model)
     x = validate.array(x, "x", min_ndim=2, dtype=np.float32)
-    return keras.ops.convert_to_numpy(model(x))
+    return keras.ops.convert_to_numpy(model(x, training=False))

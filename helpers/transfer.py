@@ -7,8 +7,9 @@ A-Z and a-z with :func:`helpers.glyphs.render_glyphs` (8x8, values 0..1, like th
 :func:`load_base` verifies the checksum, then loads it with ``safe_mode=True`` as a learner would
 load a model from a hub.
 
-The rest are the small pieces of the lesson's experiments: :func:`per_class_subset` (n labelled
-images per class), :func:`transfer_model` (copy every layer but the output, add a new output),
+The rest are the small pieces of the lesson's experiments (``helpers.data.per_class_subset`` draws
+the n labelled images per class): :func:`transfer_model` (copy every layer but the output, add a
+new output),
 :func:`train_steps` (a fixed number of Adam steps, with the test accuracy along the way) and
 :func:`steps_to_reach`.
 """
@@ -20,11 +21,11 @@ from pathlib import Path
 import numpy as np
 
 from helpers import validate
-from helpers.data import per_class_subset  # one copy (lessons 12 and 13); re-exported here
+from helpers.training import model_outputs
 
 __all__ = [
     "LETTERS", "BASE_FILE", "BASE_NOTE", "FEATURES_LAYER", "letters_dataset", "build_base",
-    "pretrain_base", "load_base", "per_class_subset", "transfer_model", "train_steps",
+    "pretrain_base", "load_base", "transfer_model", "train_steps",
     "steps_to_reach", "conv_layer_names",
 ]
 
@@ -90,6 +91,7 @@ def build_base(n_classes: int = len(LETTERS), *, seed: int = 0, input_size: int 
 
 def conv_layer_names(model) -> list[str]:
     """The names of ``model``'s convolutional layers, bottom first."""
+    model = validate.keras_model(model)
     return [layer.name for layer in _layers(model) if layer.__class__.__name__ == "Conv2D"]
 
 
@@ -163,7 +165,7 @@ def load_base(data_dir=None):
 
     from helpers.data import DATA_DIR, load_data_file
 
-    data_dir = Path(data_dir) if data_dir is not None else DATA_DIR
+    data_dir = DATA_DIR if data_dir is None else validate.path(data_dir, "data_dir", kind="dir")
     load_data_file(BASE_FILE, data_dir)  # raises if missing, unlisted or altered
     return keras.models.load_model(data_dir / BASE_FILE, safe_mode=True)
 
@@ -182,6 +184,7 @@ def transfer_model(base, n_classes: int = 10, *, pretrained: bool = True, freeze
     import keras
     from keras import layers
 
+    base = validate.keras_model(base, "base")
     n_classes = validate.integer(n_classes, "n_classes", minimum=2)
     pretrained = validate.boolean(pretrained, "pretrained")
     seed = validate.seed(seed)
@@ -228,6 +231,7 @@ def train_steps(model, x, y, *, steps: int, learning_rate: float, seed: int,
     """
     import keras
 
+    model = validate.keras_model(model)
     steps = validate.integer(steps, "steps", minimum=1)
     learning_rate = validate.number(learning_rate, "learning_rate", positive=True)
     seed = validate.seed(seed)
@@ -267,10 +271,7 @@ def train_steps(model, x, y, *, steps: int, learning_rate: float, seed: int,
 
 
 def _accuracy(model, x, y) -> float:
-    import keras
-
-    probs = keras.ops.convert_to_numpy(model(x, training=False))  # a direct call: no predict loop
-    return float(np.mean(np.argmax(probs, axis=1) == y))
+    return float(np.mean(np.argmax(model_outputs(model, x), axis=1) == y))
 
 
 def steps_to_reach(curve_steps, curve_accuracy, target: float):

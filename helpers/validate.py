@@ -14,13 +14,16 @@ says what was expected, what came, and how to fix it::
 from __future__ import annotations
 
 import numbers
+import os
+import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 import numpy as np
 
 __all__ = [
     "seed", "integer", "number", "boolean", "choice", "fraction", "array", "labels",
-    "same_length", "probabilities", "describe", "function",
+    "same_length", "probabilities", "describe", "function", "keras_model", "path",
 ]
 
 #: scikit-learn and NumPy's legacy generator accept seeds in [0, 2**32).
@@ -99,12 +102,47 @@ def number(value, name: str, *, positive: bool = False, non_negative: bool = Fal
     return value
 
 
-def function(value, name: str):
-    """Something callable (a function, a lambda, a model); ``None`` and values refused."""
+def function(value, name: str, *, hint: str = ""):
+    """Something callable (a function, a lambda, a model); ``None`` and values refused.
+
+    ``hint`` ends the message (what the function should take and return).
+    """
     if not callable(value):
         raise TypeError(f"{name} must be a function (something you can call), got "
-                        f"{describe(value)}.")
+                        f"{describe(value)}." + (f" {hint}." if hint else ""))
     return value
+
+
+def keras_model(value, name: str = "model", *, compiled: bool = False):
+    """A Keras model (``keras.Sequential``, ``keras.Model``); with ``compiled``, a compiled one.
+
+    Keras is not imported for the check: a value made before Keras was imported is no model.
+    """
+    keras = sys.modules.get("keras")
+    if keras is None or not isinstance(value, keras.Model):
+        raise TypeError(f"{name} must be a Keras model (keras.Sequential or keras.Model), got "
+                        f"{describe(value)}.")
+    if compiled and not getattr(value, "compiled", False):
+        raise ValueError(f"{name} is not compiled: call {name}.compile(optimizer=..., loss=...) "
+                         f"first.")
+    return value
+
+
+def path(value, name: str, *, kind: str | None = None) -> Path:
+    """A file-system path (a string or ``pathlib.Path``) as a ``Path``.
+
+    ``kind="dir"`` or ``"file"`` also requires it to exist as that.
+    """
+    if isinstance(value, bool) or not isinstance(value, str | os.PathLike) or value == "":
+        raise TypeError(f"{name} must be a path (a string or pathlib.Path), got "
+                        f"{describe(value)}.")
+    result = Path(value)
+    if kind == "dir" and not result.is_dir():
+        raise ValueError(f"{name} must be an existing folder, got {str(result)!r}"
+                         + (" (a file)." if result.exists() else " (it does not exist)."))
+    if kind == "file" and not result.is_file():
+        raise ValueError(f"{name} must be an existing file, got {str(result)!r}.")
+    return result
 
 
 def fraction(value, name: str, *, inclusive: bool = False) -> float:
@@ -124,9 +162,19 @@ def boolean(value, name: str) -> bool:
     return bool(value)
 
 
+def _same_option(value, option) -> bool:
+    if isinstance(value, bool | np.bool_) != isinstance(option, bool | np.bool_):
+        return False  # True is not the option 1
+    try:
+        return bool(value == option)
+    except (TypeError, ValueError):  # an array compared with an option: not one of them
+        return False
+
+
 def choice(value, name: str, options: Sequence):
-    """One of ``options``; the message lists them."""
-    if value not in options:
+    """One of ``options`` (compared with ``==``; ``True`` is not ``1``); the message lists them."""
+    if isinstance(value, np.ndarray | list | dict | set) or not any(
+            _same_option(value, option) for option in options):
         raise ValueError(f"{name} must be one of {list(options)}, got {describe(value)}.")
     return value
 
@@ -137,20 +185,32 @@ def array(value, name: str, *, ndim: int | Sequence[int] | None = None, min_ndim
     """A numeric array of the expected rank/shape, with no NaN or infinity (unless ``finite=False``).
 
     ``shape`` may hold ``None`` for a free axis, e.g. ``shape=(None, 64)``. Strings, objects and
-    ragged lists are refused with a ``TypeError``; an empty array with a ``ValueError``
-    (``min_size=0`` allows it). Returns a new float64 array by default (``dtype=None`` keeps the
-    input's numeric dtype). ``hint`` ends the NaN message (say, "lower the learning rate" for
+    ragged lists, complex numbers and strings of digits are refused with a ``TypeError`` (never
+    converted: ``['1', '2']`` is text, not numbers); an empty array with a ``ValueError``
+    (``min_size=0`` allows it). Returns a float64 array by default (the input itself when it
+    already is one; ``dtype=None`` keeps the input's numeric dtype). ``hint`` ends the NaN message (say, "lower the learning rate" for
     gradients).
     """
     if value is None:
         raise TypeError(f"{name} must be an array of numbers, got None.")
+    if isinstance(value, str | bytes):
+        raise TypeError(f"{name} must be an array of numbers, got {describe(value)}.")
     try:
-        arr = np.asarray(value) if dtype is None else np.asarray(value, dtype=dtype)
+        raw = np.asarray(value)
     except (TypeError, ValueError) as err:
         raise TypeError(f"{name} must be an array of numbers, got {describe(value)} "
                         f"({err}).") from None
-    if arr.dtype.kind not in "biuf":
-        raise TypeError(f"{name} must hold numbers, got dtype {arr.dtype}.")
+    if raw.dtype.kind == "c":
+        raise TypeError(f"{name} must be an array of real numbers, got complex numbers (dtype "
+                        f"{raw.dtype}); look for a square root or a power of a negative number.")
+    if raw.dtype.kind in "USO":
+        what = "strings" if raw.dtype.kind in "US" else "objects that are not plain numbers"
+        raise TypeError(f"{name} must be an array of numbers, got {what} (dtype {raw.dtype}); "
+                        f"convert them first, e.g. np.asarray(values, dtype=float) for numbers "
+                        f"written as text.")
+    if raw.dtype.kind not in "biuf":
+        raise TypeError(f"{name} must hold numbers, got dtype {raw.dtype}.")
+    arr = raw if dtype is None else raw.astype(dtype, copy=False)
     if ndim is not None:
         allowed = (ndim,) if isinstance(ndim, int) else tuple(ndim)
         if arr.ndim not in allowed:
@@ -179,6 +239,10 @@ def labels(value, name: str = "y", *, n_classes: int | None = None,
     Floats that are whole numbers (``1.0``) are accepted; probabilities, one-hot rows and
     negative values are refused with a hint.
     """
+    if n_classes is not None:
+        n_classes = integer(n_classes, "n_classes", minimum=1)
+    if length is not None:
+        length = integer(length, "length", minimum=0)
     arr = array(value, name, finite=True, dtype=None)
     if arr.ndim == 2 and arr.shape[1] > 1:
         raise ValueError(f"{name} must be class indices (1-D), got shape {arr.shape}; for one-hot "
@@ -192,6 +256,9 @@ def labels(value, name: str = "y", *, n_classes: int | None = None,
             raise ValueError(f"{name} must be whole class indices, got fractions such as "
                              f"{arr[arr != np.round(arr)][0]:.3g}; threshold probabilities first "
                              f"(e.g. (p >= 0.5).astype(int)).")
+    if arr.size and arr.dtype.kind in "fu" and arr.max() >= 2**53:
+        raise ValueError(f"{name} must be class indices (small whole numbers), got "
+                         f"{arr.max():.6g}; is this an ID or a count rather than a class?")
     arr = arr.astype(np.int64)
     if arr.min() < 0:
         raise ValueError(f"{name} must be non-negative class indices, got {arr.min()}.")
@@ -202,24 +269,38 @@ def labels(value, name: str = "y", *, n_classes: int | None = None,
     return arr
 
 
+def _rows(value, name: str) -> int:
+    if isinstance(value, str | bytes) or np.ndim(value) == 0:
+        raise TypeError(f"{name} must be an array with one row per example, got "
+                        f"{describe(value)}.")
+    return len(value)
+
+
 def same_length(name_a: str, a, name_b: str, b) -> None:
     """Raise if ``a`` and ``b`` do not have the same number of rows."""
-    if len(a) != len(b):
+    if _rows(a, name_a) != _rows(b, name_b):
         raise ValueError(f"{name_a} and {name_b} must have one row per example: got {len(a)} and "
                          f"{len(b)} rows.")
 
 
-def probabilities(value, name: str, *, axis: int | None = None, atol: float = 1e-4) -> np.ndarray:
-    """Values in ``[0, 1]``; with ``axis``, rows that sum to 1 (within ``atol``)."""
+def probabilities(value, name: str, *, axis: int | None = None, atol: float = 1e-4,
+                  hint: str = "") -> np.ndarray:
+    """Values in ``[0, 1]``; with ``axis``, rows that sum to 1 (within ``atol``).
+
+    ``hint`` ends the message about the sums (e.g. how to pass a sigmoid output).
+    """
     arr = array(value, name)
+    if axis is not None:
+        axis = integer(axis, "axis", minimum=-max(arr.ndim, 1), maximum=max(arr.ndim, 1) - 1)
     if arr.min() < 0 or arr.max() > 1:
         raise ValueError(f"{name} must be probabilities in [0, 1], got values from {arr.min():.3g} "
                          f"to {arr.max():.3g}; apply softmax/sigmoid first, or use a loss "
                          f"'from logits'.")
     if axis is not None:
         sums = arr.sum(axis=axis)
-        if not np.allclose(sums, 1, atol=atol):
-            worst = float(np.max(np.abs(sums - 1)))
-            raise ValueError(f"{name} must sum to 1 along axis {axis}, but a row is off by "
-                             f"{worst:.3g}; apply softmax first.")
+        if not np.allclose(sums, 1, rtol=0, atol=atol):
+            worst = int(np.argmax(np.abs(sums - 1)))
+            raise ValueError(f"{name} must sum to 1 along axis {axis}, but row {worst} sums to "
+                             f"{np.ravel(sums)[worst]:.4g}; apply softmax to the logits first"
+                             + (f"; {hint}." if hint else "."))
     return arr

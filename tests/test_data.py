@@ -136,3 +136,13 @@ def test_missing_and_unlisted_files_are_caught(tmp_path):
     (tmp_path / "d" / "coffee_roasting.csv").unlink()
     with pytest.raises(FileNotFoundError, match="missing.*make data"):
         data.verify_data_files(tmp_path / "d")
+
+
+def test_per_class_subset_is_balanced_nested_and_deterministic():
+    y = np.repeat(np.arange(4), 10)
+    small = data.per_class_subset(y, 2, seed=5)
+    large = data.per_class_subset(y, 5, seed=5)
+    assert np.bincount(y[small]).tolist() == [2, 2, 2, 2]
+    assert set(small) <= set(large)
+    np.testing.assert_array_equal(small, data.per_class_subset(y, 2, seed=5))
+    assert not np.array_equal(small, data.per_class_subset(y, 2, seed=6))

@@ -5,7 +5,6 @@ import pandas as pd
 import pytest
 
 from helpers.error_analysis import (
-    as_images,
     categorise_errors,
     confusion_pairs,
     image_properties,
@@ -28,13 +27,6 @@ def _bar(shift_per_row: float, size: int = 8) -> np.ndarray:
 
 
 # ----------------------------------------------------------------------------- properties
-
-
-def test_as_images_accepts_three_layouts():
-    x = np.random.default_rng(0).random((5, 8, 8))
-    assert as_images(x).shape == (5, 8, 8)
-    assert np.array_equal(as_images(x[..., None]), x)
-    assert np.array_equal(as_images(x.reshape(5, 64)), x)
 
 
 def test_ink_is_the_mean_pixel_value():
@@ -130,15 +122,23 @@ def test_sample_errors_is_seeded_and_only_errors():
 
 @pytest.mark.parametrize("images, error, match", [
     (np.zeros((3, 8, 8, 3)), ValueError, "channels"),
-    (np.zeros((3, 10)), ValueError, "square"),
+    (np.zeros((16, 16)), ValueError, "ONE 16x16 image or 16 flat 4x4"),
     (-np.ones((2, 8, 8)), ValueError, ">= 0"),
     (np.full((2, 8, 8), np.nan), ValueError, "NaN"),
     ("images", TypeError, "numbers"),
-    (np.zeros(8), ValueError, "2-D or 3-D or 4-D"),
+    (np.zeros(8), ValueError, r"must have shape \(n, h, w\)"),
 ])
 def test_bad_images(images, error, match):
     with pytest.raises(error, match=match):
         ink(images)
+
+
+def test_one_image_is_read_as_one_image():
+    one = np.zeros((16, 16))
+    one[:8] = 1.0
+    assert ink(one[None]).tolist() == [0.5]          # said explicitly: one image
+    assert ink(np.zeros((3, 10))).shape == (1,)      # 10 pixels a row is no square: one image
+    assert ink(one.reshape(1, 256)).tolist() == [0.5]
 
 
 def test_bad_property_tables():
@@ -247,7 +247,7 @@ def test_show_image_rows_draws_one_row_per_entry():
     plt.close("all")
     with pytest.raises(ValueError, match="non-empty"):
         show_image_rows({})
-    with pytest.raises(ValueError, match="2-D images"):
+    with pytest.raises(ValueError, match="3 channels"):
         show_image_rows({"bad": rng.random((2, 8, 8, 3))})
     with pytest.raises(ValueError, match="does not have"):
         show_image_rows({"real": rng.random((2, 8, 8))}, titles={"other": [1, 2]})

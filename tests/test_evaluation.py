@@ -129,36 +129,6 @@ def _linear_model(keras, seed, lr=0.1):
     return model
 
 
-def test_fit_full_batch_equals_fit_with_one_batch_per_epoch(keras):
-    rng = np.random.default_rng(0)
-    x = rng.normal(size=(20, 1)).astype("float32")
-    y = (2 * x[:, 0] + 1).astype("float32")
-    a, b = _linear_model(keras, 1), _linear_model(keras, 1)
-    ev.fit_full_batch(a, x, y, 15)
-    b.fit(x, y, epochs=15, batch_size=len(x), shuffle=False, verbose=0)
-    for wa, wb in zip(a.get_weights(), b.get_weights(), strict=True):
-        np.testing.assert_allclose(wa, wb, rtol=1e-5, atol=1e-6)
-
-
-def test_fit_full_batch_rejects_bad_inputs(keras):
-    model = _linear_model(keras, 0)
-    x, y = np.zeros((5, 1)), np.zeros(5)
-    with pytest.raises(ValueError, match="rows"):
-        ev.fit_full_batch(model, x, y[:4], 3)
-    with pytest.raises(ValueError, match="steps"):
-        ev.fit_full_batch(model, x, y, 0)
-    with pytest.raises(TypeError, match="steps"):
-        ev.fit_full_batch(model, x, y, 2.0)
-    with pytest.raises(ValueError, match="stacked"):
-        ev.fit_full_batch(model, x, y, 10**7)
-    with pytest.raises(TypeError, match="Keras model"):
-        ev.fit_full_batch("model", x, y, 3)
-    with pytest.raises(ValueError, match="compile"):
-        ev.fit_full_batch(keras.Sequential([keras.Input((1,)), keras.layers.Dense(1)]), x, y, 3)
-    with pytest.raises(ValueError, match="NaN"):
-        ev.fit_full_batch(model, np.full((5, 1), np.nan), y, 3)
-
-
 def test_keras_learning_curve_returns_one_row_per_run(keras):
     x, y = ev.noisy_regression(120, noise_std=0.1, seed=0)
     x_cv, y_cv = ev.noisy_regression(50, noise_std=0.1, seed=1)
@@ -226,33 +196,3 @@ def test_keras_learning_curve_rejects_bad_inputs(change, error):
 def test_summarise_curve_rejects_bad_inputs(curve, error):
     with pytest.raises(error):
         ev.summarise_curve(curve)
-
-
-# --------------------------------------------------------------------------- plot
-
-
-def test_plot_errors_draws_curves_bands_and_baseline():
-    ax = ev.plot_errors([10, 20, 40], [0.1, 0.2, 0.25], [0.5, 0.35, 0.3], baseline=0.09,
-                        train_spread=[0.01, 0.01, 0.01], cv_spread=[0.1, 0.05, 0.02], logx=True)
-    assert len(ax.lines) == 3 and len(ax.collections) == 2
-    assert ax.get_xscale() == "log"
-    assert ax.lines[2].get_ydata()[0] == 0.09
-    import matplotlib.pyplot as plt
-
-    plt.close("all")
-
-
-@pytest.mark.parametrize("kwargs, error", [
-    ({"j_cv": [0.1, 0.2]}, ValueError),
-    ({"x": [[1, 2, 3]]}, ValueError),
-    ({"baseline": "0.1"}, TypeError),
-    ({"cv_spread": [0.1]}, ValueError),
-    ({"logx": 1}, TypeError),
-    ({"labels": "J"}, ValueError),
-    ({"j_train": [0.1, np.nan, 0.2]}, ValueError),
-])
-def test_plot_errors_rejects_bad_inputs(kwargs, error):
-    args = {"x": [1, 2, 3], "j_train": [0.1, 0.2, 0.3], "j_cv": [0.3, 0.3, 0.3]}
-    args.update(kwargs)
-    with pytest.raises(error):
-        ev.plot_errors(args.pop("x"), args.pop("j_train"), args.pop("j_cv"), **args)

@@ -93,13 +93,13 @@ def test_features_separate_digits_better_than_chance():
 
 
 @pytest.mark.parametrize("images, error, match", [
-    (np.array([["a", "b"], ["c", "d"]]), TypeError, "images must hold numbers"),
+    (np.array([["a", "b"], ["c", "d"]]), TypeError, "images must be an array of numbers"),
     (np.ones((2, 8, 8), dtype=bool), TypeError, "numeric array of intensities, got dtype bool"),
-    (np.ones((2, 8, 8)) * 1j, TypeError, "must hold numbers, got dtype complex"),
+    (np.ones((2, 8, 8)) * 1j, TypeError, "real numbers, got complex"),
     (None, TypeError, "images must be an array of numbers, got None"),
-    (np.ones((8, 8, 50)), ValueError, r"\(h, w, m\) stack.*np\.moveaxis\(images, -1, 0\)"),
+    (np.ones((8, 8, 50)), ValueError, r"\(h, w, n\) stack.*np\.moveaxis\(images, -1, 0\)"),
     (np.ones((16, 16, 3)), ValueError, r"colour image.*mean\(axis=-1\)"),
-    (np.ones((2, 8, 8, 3)), ValueError, "one channel"),
+    (np.ones((2, 8, 8, 3)), ValueError, "3 channels"),
     (np.ones(64), ValueError, "shape"),
     (np.ones((0, 8, 8)), ValueError, "empty"),
     (np.ones((2, 1, 8)), ValueError, "2x2"),
@@ -141,12 +141,12 @@ def test_one_2d_image_is_one_image():
     assert gx.shape == gy.shape == (1, 8, 8)
 
 
-def test_a_16x16_image_is_one_image_with_a_warning():
+def test_a_16x16_array_is_refused_as_ambiguous_and_each_reading_can_be_asked_for():
     img = np.random.default_rng(5).random((16, 16))
-    with pytest.warns(UserWarning, match=r"ONE 16x16 image.*reshape\(-1, 4, 4\)"):
-        f = hog_features(img)
-    assert f.shape == (1, 4 * 4 * 9)
-    np.testing.assert_array_equal(f, hog_features(img[None]))
+    with pytest.raises(ValueError, match=r"ONE 16x16 image or 16 flat 4x4.*\[None\].*reshape\(-1, 4, 4\)"):
+        hog_features(img)
+    assert hog_features(img[None]).shape == (1, 4 * 4 * 9)
+    assert hog_features(img.reshape(-1, 4, 4), cell_size=2).shape == (16, 2 * 2 * 9)
 
 
 def test_flat_batches_and_the_explicit_layouts_still_work():

@@ -1,100 +1,15 @@
-"""helpers.training (Keras pieces) and the shared NumPy pieces appended to helpers.numpy_nn."""
+"""helpers.training: building, training full-batch, resetting and reading Keras models."""
 
 import numpy as np
 import pytest
 
 import helpers
-from helpers import numpy_nn
-from helpers.backprop import relative_error as backprop_relative_error
 
 helpers.setup(0, quiet=True)
 
 import keras  # noqa: E402  (after setup, which pins TensorFlow's threads)
 
 from helpers.training import dense_network, model_outputs, reset_model, train_full_batch  # noqa: E402
-
-# --------------------------------------------------------------------------- numpy_nn shared pieces
-
-
-def test_log_softmax_is_log_of_softmax_and_stable():
-    z = np.random.default_rng(0).normal(size=(5, 4))
-    np.testing.assert_allclose(numpy_nn.log_softmax(z), np.log(numpy_nn.softmax(z)), atol=1e-12)
-    big = numpy_nn.log_softmax(np.array([1000.0, 0.0]))
-    assert np.isfinite(big).all() and abs(big[1] + 1000) < 1e-9
-    np.testing.assert_allclose(np.exp(numpy_nn.log_softmax(z, axis=0)).sum(axis=0), 1.0)
-
-
-def test_cross_entropy_from_logits_matches_keras_and_the_probability_version():
-    rng = np.random.default_rng(1)
-    logits, labels = rng.normal(size=(8, 5)), rng.integers(0, 5, 8)
-    ours = numpy_nn.cross_entropy_from_logits(logits, labels)
-    keras_ce = float(keras.losses.SparseCategoricalCrossentropy(from_logits=True)(
-        labels, logits.astype("float32")))
-    assert abs(ours - keras_ce) < 1e-5
-    p = numpy_nn.softmax(logits)
-    assert abs(ours + np.mean(np.log(p[np.arange(8), labels]))) < 1e-12
-    # one example, one label: a batch of one
-    assert abs(numpy_nn.cross_entropy_from_logits(logits[0], labels[0])
-               - numpy_nn.cross_entropy_from_logits(logits[:1], labels[:1])) < 1e-12
-
-
-def test_relative_error_matches_backprop_version():
-    rng = np.random.default_rng(2)
-    a, b = rng.normal(size=(3, 4)), rng.normal(size=(3, 4))
-    assert numpy_nn.relative_error(a, b) == pytest.approx(backprop_relative_error(a, b))
-    da, db = {"W": a, "b": b[0]}, {"W": b, "b": a[0]}
-    assert numpy_nn.relative_error(da, db) == pytest.approx(backprop_relative_error(da, db))
-    assert numpy_nn.relative_error(a, a) == 0.0
-    assert numpy_nn.relative_error(a, -a) == pytest.approx(1.0)
-    assert numpy_nn.relative_error(np.zeros(3), np.zeros(3)) == 0.0
-
-
-def test_normalise_computes_and_reuses_training_statistics():
-    rng = np.random.default_rng(3)
-    X = rng.normal(loc=[200.0, 13.0], scale=[40.0, 1.0], size=(100, 2))
-    Xn, mu, sigma = numpy_nn.normalise(X)
-    np.testing.assert_allclose(Xn.mean(axis=0), 0, atol=1e-12)
-    np.testing.assert_allclose(Xn.std(axis=0), 1, atol=1e-12)
-    norm = keras.layers.Normalization()
-    norm.adapt(X)
-    np.testing.assert_allclose(Xn, keras.ops.convert_to_numpy(norm(X)), atol=1e-4)
-    X_new = X[:5] + 1.0
-    Xn_new, mu2, sigma2 = numpy_nn.normalise(X_new, mu, sigma)
-    np.testing.assert_allclose(Xn_new, (X_new - mu) / sigma)
-    assert mu2 is not None and np.array_equal(mu2, mu) and np.array_equal(sigma2, sigma)
-    # a constant column is only centred
-    Xc, _, sc = numpy_nn.normalise(np.column_stack([X[:, 0], np.full(100, 5.0)]))
-    assert sc[1] == 1.0 and np.all(Xc[:, 1] == 0)
-
-
-@pytest.mark.parametrize("call, error, match", [
-    (lambda: numpy_nn.log_softmax(5.0), ValueError, "at least 1 axes"),
-    (lambda: numpy_nn.log_softmax(["a", "b"]), TypeError, "numbers"),
-    (lambda: numpy_nn.log_softmax([1.0, np.nan]), ValueError, "NaN"),
-    (lambda: numpy_nn.log_softmax([1.0, 2.0], axis=1), ValueError, "axis"),
-    (lambda: numpy_nn.cross_entropy_from_logits(np.zeros((3, 4)), [0, 1]), ValueError, "3 examples"),
-    (lambda: numpy_nn.cross_entropy_from_logits(np.zeros((2, 4)), [0, 4]), ValueError, "0..3"),
-    (lambda: numpy_nn.cross_entropy_from_logits(np.zeros((2, 4)), np.eye(4)[:2]), ValueError,
-     "argmax"),
-    (lambda: numpy_nn.cross_entropy_from_logits(np.zeros((2, 1)), [0, 0]), ValueError, "2 class"),
-    (lambda: numpy_nn.cross_entropy_from_logits(np.zeros((2, 3, 4)), [0, 0]), ValueError, "1-D or 2-D"),
-    (lambda: numpy_nn.cross_entropy_from_logits(np.zeros((2, 4)), [0.5, 1]), ValueError, "whole"),
-    (lambda: numpy_nn.relative_error(np.ones(3), np.ones(4)), ValueError, "shapes differ"),
-    (lambda: numpy_nn.relative_error({"W": np.ones(2)}, np.ones(2)), TypeError, "two dicts"),
-    (lambda: numpy_nn.relative_error({"W": np.ones(2)}, {"b": np.ones(2)}), ValueError, "same keys"),
-    (lambda: numpy_nn.relative_error({"W": np.ones(2)}, {"W": np.ones(3)}), ValueError, "shape"),
-    (lambda: numpy_nn.relative_error(np.array([1.0, np.inf]), np.ones(2)), ValueError, "NaN"),
-    (lambda: numpy_nn.normalise(np.ones(5)), ValueError, "2-D"),
-    (lambda: numpy_nn.normalise(np.ones((5, 2)), mean=np.zeros(2)), ValueError, "both"),
-    (lambda: numpy_nn.normalise(np.ones((5, 2)), np.zeros(3), np.ones(3)), ValueError, "shape"),
-    (lambda: numpy_nn.normalise(np.ones((5, 2)), np.zeros(2), np.array([1.0, 0.0])), ValueError,
-     "positive"),
-    (lambda: numpy_nn.normalise([["a", "b"]]), TypeError, "numbers"),
-])
-def test_numpy_pieces_reject_bad_inputs(call, error, match):
-    with pytest.raises(error, match=match):
-        call()
-
 
 # --------------------------------------------------------------------------- helpers.training
 

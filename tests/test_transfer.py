@@ -79,16 +79,6 @@ def test_pretrain_base_quick_run_saves_a_loadable_model(tmp_path):
 # --------------------------------------------------------------------------- the lesson's pieces
 
 
-def test_per_class_subset_is_balanced_nested_and_deterministic():
-    y = np.repeat(np.arange(4), 10)
-    small = transfer.per_class_subset(y, 2, seed=5)
-    large = transfer.per_class_subset(y, 5, seed=5)
-    assert np.bincount(y[small]).tolist() == [2, 2, 2, 2]
-    assert set(small) <= set(large)
-    np.testing.assert_array_equal(small, transfer.per_class_subset(y, 2, seed=5))
-    assert not np.array_equal(small, transfer.per_class_subset(y, 2, seed=6))
-
-
 def test_transfer_model_copies_weights_and_freezes(base, digits):
     frozen = transfer.transfer_model(base, 10, freeze="all", seed=0)
     assert frozen.output_shape == (None, 10)
@@ -120,7 +110,7 @@ def test_scratch_model_has_fresh_weights(base):
 
 def test_train_steps_learns_and_reports_a_curve(base, digits):
     model = transfer.transfer_model(base, 10, freeze="all", seed=0)
-    idx = transfer.per_class_subset(digits.y_train, 5, seed=0)
+    idx = data.per_class_subset(digits.y_train, 5, seed=0)
     out = transfer.train_steps(model, digits.x_train[idx], digits.y_train[idx], steps=60,
                                learning_rate=1e-2, seed=0, x_test=digits.x_test,
                                y_test=digits.y_test, eval_every=20)
@@ -138,24 +128,24 @@ def test_conv_layer_names(base):
 
 
 @pytest.mark.parametrize("call, error, match", [
-    (lambda b: transfer.per_class_subset(np.repeat(np.arange(3), 2), 3, seed=0), ValueError,
+    (lambda b: data.per_class_subset(np.repeat(np.arange(3), 2), 3, seed=0), ValueError,
      "only 2 examples"),
-    (lambda b: transfer.per_class_subset([0, 1, 1], 0, seed=0), ValueError, "at least 1"),
-    (lambda b: transfer.per_class_subset([0.5, 1], 1, seed=0), ValueError, "whole class"),
-    (lambda b: transfer.per_class_subset([0, 1], 1, seed=-2), ValueError, "seed"),
+    (lambda b: data.per_class_subset([0, 1, 1], 0, seed=0), ValueError, "at least 1"),
+    (lambda b: data.per_class_subset([0.5, 1], 1, seed=0), ValueError, "whole class"),
+    (lambda b: data.per_class_subset([0, 1], 1, seed=-2), ValueError, "seed"),
     (lambda b: transfer.transfer_model(b, 1), ValueError, "n_classes must be at least 2"),
     (lambda b: transfer.transfer_model(b, 10, freeze="some"), ValueError, "'all' or a number"),
     (lambda b: transfer.transfer_model(b, 10, freeze=7), ValueError, "at most 3"),
     (lambda b: transfer.transfer_model(b, 10, pretrained=1), TypeError, "True or False"),
-    (lambda b: transfer.train_steps(None, np.zeros((4, 8, 8, 1)), [0, 1, 0, 1], steps=0,
+    (lambda b: transfer.train_steps(b, np.zeros((4, 8, 8, 1)), [0, 1, 0, 1], steps=0,
                                     learning_rate=1e-3, seed=0), ValueError, "steps"),
-    (lambda b: transfer.train_steps(None, np.zeros((4, 8, 8, 1)), [0, 1, 0, 1], steps=5,
+    (lambda b: transfer.train_steps(b, np.zeros((4, 8, 8, 1)), [0, 1, 0, 1], steps=5,
                                     learning_rate=-1.0, seed=0), ValueError, "positive"),
-    (lambda b: transfer.train_steps(None, np.zeros((4, 8, 8)), [0, 1, 0, 1], steps=5,
+    (lambda b: transfer.train_steps(b, np.zeros((4, 8, 8)), [0, 1, 0, 1], steps=5,
                                     learning_rate=1e-3, seed=0), ValueError, "2-D or 4-D"),
-    (lambda b: transfer.train_steps(None, np.zeros((4, 8, 8, 1)), [0, 1, 0], steps=5,
+    (lambda b: transfer.train_steps(b, np.zeros((4, 8, 8, 1)), [0, 1, 0], steps=5,
                                     learning_rate=1e-3, seed=0), ValueError, "3 labels"),
-    (lambda b: transfer.train_steps(None, np.zeros((4, 8, 8, 1)), [0, 1, 0, 1], steps=5,
+    (lambda b: transfer.train_steps(b, np.zeros((4, 8, 8, 1)), [0, 1, 0, 1], steps=5,
                                     learning_rate=1e-3, seed=0), ValueError, "x_test"),
     (lambda b: transfer.steps_to_reach([1, 2], [0.5], 0.4), ValueError, "one row per"),
     (lambda b: transfer.build_base(10, input_size=2), ValueError, "input_size"),

@@ -226,10 +226,6 @@ def check_choice(answer, correct, options: Sequence, *, name: str = "your choice
     return _ok(f"{name} {answer!r} is right." + (f" {why_right}" if why_right else ""))
 
 
-def _keras_model(model) -> bool:
-    return callable(model) and hasattr(model, "count_params") and hasattr(model, "layers")
-
-
 def check_model(model, x, *, output_shape: Sequence | None = None, n_params: int | None = None,
                 output_range: tuple[float, float] | None = None, rows_sum_to_one: bool = False,
                 changes_in_training: bool | None = None, name: str = "your model") -> bool:
@@ -262,7 +258,9 @@ def check_model(model, x, *, output_shape: Sequence | None = None, n_params: int
         changes_in_training = validate.boolean(changes_in_training, "changes_in_training")
     if model is None:
         return not_yet(name, "build the model")
-    if not _keras_model(model):
+    try:
+        validate.keras_model(model, name)
+    except TypeError:  # the learner's answer: a verdict, not a traceback
         return _fail(f"{name} is {validate.describe(model)}, not a Keras model.")
     import keras
 

@@ -1,4 +1,4 @@
-"""helpers.numpy_nn.batch_norm / layer_norm against Keras's layers, and their messages on bad inputs."""
+"""helpers.numpy_nn.normalisation: batch_norm / layer_norm against Keras's layers, and their messages on bad inputs."""
 
 import numpy as np
 import pytest
