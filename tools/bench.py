@@ -60,6 +60,10 @@ def reference_notebook(folder: Path = BUILD / "bench") -> Path:
     return path
 
 
+#: What the reference runs printed (their numpy and Keras parts), for the table.
+REFERENCE_PARTS: list[str] = []
+
+
 def time_reference(timeout: int = 600) -> float:
     """Seconds of one reference run (kernel start to last cell); raises if it failed."""
     from tools.runner import execute
@@ -67,8 +71,9 @@ def time_reference(timeout: int = 600) -> float:
     run = execute(reference_notebook(), {}, timeout)
     if run.error:
         raise RuntimeError(f"the reference workload failed: {run.error}")
-    print(f"  reference workload: {run.seconds:.2f} s ({run.text.strip().replace(chr(10), ', ')})",
-          flush=True)
+    parts = run.text.strip().replace("\n", ", ")
+    REFERENCE_PARTS.append(f"{run.seconds:.2f} s ({parts})")
+    print(f"  reference workload: {REFERENCE_PARTS[-1]}", flush=True)
     return run.seconds
 
 
@@ -148,7 +153,8 @@ def main(notebooks, out: Path, *, params: dict, timeout: int, base: str | None =
         out = BUILD / "notebook_times_partial.md"  # the committed table holds every lesson
         print(f"not every lesson ran: the table goes to {out}, benchmarks/notebook_times.md is kept")
     out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(reports.bench_markdown(runs, stamp, where, reference), encoding="utf-8")
+    out.write_text(reports.bench_markdown(runs, stamp, where, reference, REFERENCE_PARTS),
+                   encoding="utf-8")
     print(f"timings: {out}")
     unit = statistics.mean(reference)
     total = sum(r.seconds for r in runs)

@@ -166,7 +166,8 @@ def _memory(run) -> str:
 BUDGET_MB = 2048
 
 
-def bench_markdown(runs, stamp: str, machine: str, reference: list[float]) -> str:
+def bench_markdown(runs, stamp: str, machine: str, reference: list[float],
+                   parts: list[str] | None = None) -> str:
     """The table ``make bench`` writes: seconds, reference units, memory per process, slowest cells."""
     unit = statistics.mean(reference) if reference else None
     over = [r.name for r in runs if (r.memory or {}).get("total_mb", 0) > BUDGET_MB]
@@ -180,9 +181,9 @@ def bench_markdown(runs, stamp: str, machine: str, reference: list[float]) -> st
              "over the kernel and its child processes at one moment, **kernel MB** the kernel's "
              "own peak, **children** their number (their peak sum in MB). Budget: 2 GB a lesson.",
              f"Measured {stamp} on {machine}.",
-             "Reference workload: " + (", ".join(f"{x:.2f} s" for x in reference)
-                                       + f" (1 ref unit = {unit:.2f} s)" if unit else "not run")
-             + ".", ""]
+             "Reference workload (kernel start to last cell, before and after the lessons): "
+             + ("; ".join(parts) if parts else ", ".join(f"{x:.2f} s" for x in reference))
+             + (f"; 1 ref unit = {unit:.2f} s" if unit else "not run") + ".", ""]
     lines += ["| notebook | status | seconds | ref units | peak MB | kernel MB | children (MB) "
               "| slowest cells (code cell index) |", "|---|---|---:|---:|---:|---:|---:|---|"]
     for r in runs:
