@@ -208,7 +208,7 @@ def run_tasks(tasks: list[Task], *, scheduler: str | None = None, workers: int =
                                    priority=len(submitted) - position)
             futures[future] = task
         progress = Progress(len(tasks), stream)
-        results = {}
+        results, deaths = {}, {}
         for future in as_completed(list(futures)):
             task = futures[future]
             if future.status == "finished":
@@ -221,9 +221,12 @@ def run_tasks(tasks: list[Task], *, scheduler: str | None = None, workers: int =
                 run = _lost_run(task, reason)
                 line = f"{task.label}: LOST: {reason}"
             results[task.key] = run
+            # how often its worker died under it, asked while the scheduler still knows the task;
+            # then the result is let go (380 executed notebooks need not stay on the workers)
+            deaths.update(_deaths(client, [future.key]))
+            future.release()
             progress.update(line)
         progress.close()
-        deaths = _deaths(client, [f.key for f in futures])
         for task in tasks:
             run = results[task.key]
             if deaths.get(task.key) and not run.lost:
