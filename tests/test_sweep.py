@@ -199,3 +199,9 @@ def test_longest_lessons_are_submitted_first():
     slow, fast = max(times, key=times.get), min(times, key=times.get)
     tasks = [cluster.Task(Path(fast), {"seed": 1}), cluster.Task(Path(slow), {"seed": 1})]
     assert [Path(t.path).name for t in cluster.longest_first(tasks)] == [slow, fast]
+
+
+def test_alike_tasks_get_their_own_keys():
+    a, b = cluster.Task(Path("01_x.ipynb"), {"seed": 1}), cluster.Task(Path("01_x.ipynb"), {"seed": 1})
+    keys = cluster._unique_keys([a, b])
+    assert keys[id(a)] == "01_x-seed=1" and keys[id(b)] == "01_x-seed=1-2"

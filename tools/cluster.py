@@ -201,11 +201,12 @@ def run_tasks(tasks: list[Task], *, scheduler: str | None = None, workers: int =
         where = scheduler or f"a local cluster of {workers} worker processes"
         print(f"{len(tasks)} runs on {where} ({n} workers now)", file=stream, flush=True)
         client.register_plugin(CompanionWorker(numeric_environment()), name=CompanionWorker.name)
+        keys = _unique_keys(tasks)
         futures = {}
         for position, task in enumerate(submitted):
             future = client.submit(_execute, str(Path(task.path).resolve()), dict(task.params),
-                                   task.timeout, task.record_timing, key=task.key, pure=False,
-                                   priority=len(submitted) - position)
+                                   task.timeout, task.record_timing, key=keys[id(task)],
+                                   pure=False, priority=len(submitted) - position)
             futures[future] = task
         progress = Progress(len(tasks), stream)
         results, deaths = {}, {}
@@ -220,7 +221,7 @@ def run_tasks(tasks: list[Task], *, scheduler: str | None = None, workers: int =
                 reason = _failure(error)
                 run = _lost_run(task, reason)
                 line = f"{task.label}: LOST: {reason}"
-            results[task.key] = run
+            results[keys[id(task)]] = run
             # how often its worker died under it, asked while the scheduler still knows the task;
             # then the result is let go (380 executed notebooks need not stay on the workers)
             deaths.update(_deaths(client, [future.key]))
@@ -228,23 +229,33 @@ def run_tasks(tasks: list[Task], *, scheduler: str | None = None, workers: int =
             progress.update(line)
         progress.close()
         for task in tasks:
-            run = results[task.key]
-            if deaths.get(task.key) and not run.lost:
-                run.note = (f"a worker died while running it ({deaths[task.key]} time"
-                            f"{'s' if deaths[task.key] > 1 else ''}); run again on another "
+            key = keys[id(task)]
+            run = results[key]
+            if deaths.get(key) and not run.lost:
+                run.note = (f"a worker died while running it ({deaths[key]} time"
+                            f"{'s' if deaths[key] > 1 else ''}); run again on another "
                             f"worker ({run.note})")
                 print(f"{task.label}: {run.note}", file=stream, flush=True)
             elif not run.lost:
                 run.note = ""
-        return [results[t.key] for t in tasks]
+        return [results[keys[id(t)]] for t in tasks]
     finally:
         client.close()
         if cluster is not None:
             cluster.close()
 
 
+def _unique_keys(tasks) -> dict[int, str]:
+    """A Dask key per task (``13_transfer_learning-seed=7``), numbered where two tasks are alike."""
+    keys, seen = {}, {}
+    for task in tasks:
+        count = seen[task.key] = seen.get(task.key, 0) + 1
+        keys[id(task)] = task.key if count == 1 else f"{task.key}-{count}"
+    return keys
+
+
 def _first_line(text: str) -> str:
-    return (str(text).strip().splitlines() or [""])[-1][:120]
+    return (str(text).strip().splitlines() or [""])[0][:120]
 
 
 def _failure(error) -> str:
