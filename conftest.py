@@ -123,6 +123,20 @@ class WrongAnswersItem(_KernelItem):
         return self.path, 0, f"{self.path.name}::wrong answers"
 
 
+class BrokenExercisesItem(pytest.Item):
+    """Stands for a lesson whose exercise cells cannot be read (so the others still run)."""
+
+    def __init__(self, *, problem, **kwargs):
+        super().__init__(**kwargs)
+        self.problem = problem
+
+    def runtest(self):
+        pytest.fail(f"the lesson's exercises cannot be read: {self.problem}")
+
+    def reportinfo(self):
+        return self.path, 0, f"{self.path.name}::exercises"
+
+
 class LearnerCopyItem(_KernelItem):
     """Re-runs a lesson's exercise cells, blanked, in the kernel nbval used for the lesson."""
 
@@ -173,7 +187,12 @@ def pytest_collection_modifyitems(session, config, items):
         is_last = position + 1 == len(items) or items[position + 1].parent is not parent
         if isinstance(parent, IPyNbFile) and is_last:
             new = []
-            cases = _wrong_answer_cases(parent.nb, Path(str(parent.path)).name[:2])
+            try:
+                cases = _wrong_answer_cases(parent.nb, Path(str(parent.path)).name[:2])
+            except ValueError as err:  # a malformed exercise (MarkerError): fail that lesson only
+                new.append(BrokenExercisesItem.from_parent(
+                    parent, name="wrong answers: every one gets a cross", problem=str(err)))
+                cases = []
             if cases:
                 new.append(WrongAnswersItem.from_parent(
                     parent, name="wrong answers: every one gets a cross", cases=cases))

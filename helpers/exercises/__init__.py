@@ -27,8 +27,13 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from helpers.exercises.engines import (check_choice, check_function, check_model, check_value,
-                                       not_yet)
+from helpers.exercises.engines import (
+    check_choice,
+    check_function,
+    check_model,
+    check_value,
+    not_yet,
+)
 
 __all__ = ["check", "exercise", "registered", "Exercise", "check_function", "check_value",
            "check_choice", "check_model", "not_yet"]
