@@ -139,6 +139,9 @@ def _check_props(props, name):
                          f"image_properties(images).")
     if len(props) == 0:
         raise ValueError(f"{name} is empty; pass the properties of at least one image.")
+    for column in ("ink", "slant"):
+        validate.array(props[column].to_numpy(), f"{name}[{column!r}]",
+                       hint="an image with NaN pixels? image_properties refuses those")
     return props
 
 
@@ -229,8 +232,17 @@ def largest_category(table, *, kinds=None) -> str:
     if not isinstance(table, pd.DataFrame) or "errors" not in table.columns:
         raise TypeError(f"table must be the DataFrame categorise_errors returns, got "
                         f"{validate.describe(table)}.")
+    if kinds is not None:
+        if isinstance(kinds, str) or not isinstance(kinds, list | tuple | set):
+            raise TypeError(f"kinds must be a list of category names such as ['thick', 'thin'], "
+                            f"got {validate.describe(kinds)}"
+                            + (f"; for one name write [{kinds!r}]." if isinstance(kinds, str)
+                               else "."))
+        unknown = sorted(str(k) for k in kinds if k not in table.index)
+        if unknown:
+            raise ValueError(f"kinds names {unknown}, which the table does not have; its "
+                             f"categories are {list(table.index)}.")
     rows = table if kinds is None else table.loc[[k for k in table.index if k in set(kinds)]]
     if len(rows) == 0:
-        raise ValueError(f"no category to choose from (kinds={kinds!r}, table has "
-                         f"{list(table.index)}).")
+        raise ValueError("kinds is empty: name at least one category.")
     return str(rows["errors"].idxmax())

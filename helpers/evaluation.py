@@ -197,6 +197,9 @@ def summarise_curve(curve):
                          f"(as keras_learning_curve returns).")
     if curve.empty:
         raise ValueError("curve has no rows: nothing was measured.")
+    for column in ("m", "j_train", "j_cv"):  # numbers, no NaN: a missing run is not a small spread
+        validate.array(curve[column].to_numpy(), f"curve[{column!r}]",
+                       hint="a run that diverged or was not measured; rerun or drop it explicitly")
     g = curve.groupby("m")
     out = pd.DataFrame({"j_train": g["j_train"].mean(), "j_train_std": g["j_train"].std(ddof=0),
                         "j_cv": g["j_cv"].mean(), "j_cv_std": g["j_cv"].std(ddof=0)})

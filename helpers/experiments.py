@@ -50,9 +50,12 @@ def fresh_run_dir(name: str, root: Path | str | None = None) -> Path:
     Give each tuner run its own folder (and ``overwrite=True``): a keras-tuner tuner pointed at an
     old folder resumes the old search instead of starting a new one.
     """
-    if not isinstance(name, str) or not name or "/" in name or name.startswith("."):
+    if not isinstance(name, str):
+        raise TypeError(f"name must be a folder name such as '15_tuning', got "
+                        f"{validate.describe(name)}.")
+    if not name or "/" in name or "\\" in name or name.startswith("."):
         raise ValueError(f"name must be a plain folder name such as '15_tuning', got {name!r}.")
-    root = BUILD_DIR if root is None else Path(root)
+    root = BUILD_DIR if root is None else validate.path(root, "root")
     parent = root / name
     parent.mkdir(parents=True, exist_ok=True)
     return Path(tempfile.mkdtemp(prefix=time.strftime("run-%Y%m%d-%H%M%S-"), dir=parent))
@@ -65,16 +68,21 @@ def load_csv_logs(folder, pattern: str = "**/*.csv"):
     """
     import pandas as pd
 
-    folder = Path(folder) if isinstance(folder, str | Path) else None
-    if folder is None or not folder.is_dir():
-        raise ValueError(f"folder must be an existing directory, got {folder!r}.")
-    files = sorted(folder.glob(pattern))
+    folder = validate.path(folder, "folder", kind="dir")
+    if not isinstance(pattern, str) or not pattern:
+        raise TypeError(f"pattern must be a glob pattern such as '**/*.csv', got "
+                        f"{validate.describe(pattern)}.")
+    files = sorted(f for f in folder.glob(pattern) if f.is_file())
     if not files:
         raise ValueError(f"no CSV files matching {pattern!r} under the folder {folder.name!r}: did "
                          f"the runs use keras.callbacks.CSVLogger with a path inside it?")
     frames = []
     for f in files:
-        df = pd.read_csv(f)
+        try:
+            df = pd.read_csv(f)
+        except pd.errors.EmptyDataError:
+            raise ValueError(f"the log {f.relative_to(folder)} is empty (a run stopped before its "
+                             f"first epoch?); delete it or rerun that run.") from None
         df.insert(0, "run", f.parent.relative_to(folder).as_posix() if f.parent != folder else f.stem)
         frames.append(df)
     return pd.concat(frames, ignore_index=True)

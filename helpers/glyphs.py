@@ -175,8 +175,31 @@ def _check_fonts(fonts) -> list[str]:
         if not Path(f).is_file():
             raise ValueError(f"font file {f} does not exist; see available_fonts() for the "
                              "fonts inside matplotlib.")
+        _font_charmap(str(f))  # refuses a file that is no font
         out.append(str(f))
     return out
+
+
+@functools.lru_cache(maxsize=64)
+def _font_charmap(font_path: str):
+    """The font's character map (FreeType's, through matplotlib); a file that is no font raises."""
+    from matplotlib.ft2font import FT2Font
+
+    try:
+        return FT2Font(font_path)
+    except (RuntimeError, OSError) as err:
+        raise ValueError(f"{font_path} is not a font file FreeType can read ({err}); pass .ttf "
+                         f"files such as those of available_fonts().") from None
+
+
+def _check_coverage(chars: list[str], fonts: list[str]) -> None:
+    """Every font must draw every character: a missing one renders as the same empty box."""
+    for font in fonts:
+        missing = [c for c in chars if _font_charmap(font).get_char_index(ord(c)) == 0]
+        if missing:
+            raise ValueError(f"the font {Path(font).name} has no glyph for {missing}: every such "
+                             f"character would be the same missing-glyph box, one class looking "
+                             f"like another. Pick characters or fonts that cover them.")
 
 
 def render_glyphs(chars: str | list[str], n: int, *, seed: int, size: int = 8,
@@ -210,6 +233,7 @@ def render_glyphs(chars: str | list[str], n: int, *, seed: int, size: int = 8,
     blur = validate.number(blur, "blur", non_negative=True, maximum=4.0)
     noise = validate.number(noise, "noise", non_negative=True, maximum=16.0)
     fonts = _check_fonts(fonts)
+    _check_coverage(chars, fonts)
     scale = validate.boolean(scale, "scale")
 
     rng = np.random.default_rng(seed)

@@ -21,15 +21,64 @@ __all__ = ["plot_curves", "plot_decision_boundary", "show_images", "show_image_r
 
 def _axes(ax):
     import matplotlib.pyplot as plt
+    from matplotlib.axes import Axes
 
-    return ax if ax is not None else plt.subplots()[1]
+    if ax is None:
+        return plt.subplots()[1]
+    if not isinstance(ax, Axes):
+        raise TypeError(f"ax must be a matplotlib Axes (e.g. from plt.subplots()), got "
+                        f"{validate.describe(ax)}.")
+    return ax
 
 
 def _pair(value, name: str) -> tuple:
-    if isinstance(value, str) or not isinstance(value, Sequence) or len(value) != 2:
+    if isinstance(value, str) or not isinstance(value, Sequence):
         raise TypeError(f"{name} must be a pair of two names, e.g. ('0', '1'), got "
                         f"{validate.describe(value)}.")
+    if len(value) != 2:
+        raise ValueError(f"{name} must hold exactly two names, got {len(value)}: {list(value)}.")
     return tuple(str(v) for v in value)
+
+
+def _cmap(cmap) -> str:
+    import matplotlib
+
+    if not isinstance(cmap, str):
+        raise TypeError(f"cmap must be the name of a matplotlib colormap such as 'gray_r', got "
+                        f"{validate.describe(cmap)}.")
+    if cmap not in matplotlib.colormaps:
+        raise ValueError(f"cmap={cmap!r} is not a matplotlib colormap; try 'gray_r', 'Blues' or "
+                         f"'viridis'.")
+    return cmap
+
+
+def _texts(xlabel, ylabel, title) -> None:
+    for name, value in (("xlabel", xlabel), ("ylabel", ylabel), ("title", title)):
+        if not (isinstance(value, str) or (name == "title" and value is None)):
+            raise TypeError(f"{name} must be a string, got {validate.describe(value)}.")
+
+
+def _finish(ax, xlabel, ylabel, title, *, logx: bool = False, logy: bool = False):
+    """Scales, axis labels, title and legend: the last lines of every line plot."""
+    if logx:
+        ax.set_xscale("log")
+    if logy:
+        ax.set_yscale("log")
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    if title:
+        ax.set_title(title)
+    ax.legend()
+    return ax
+
+
+def _log_axis_values(values, name: str, axis: str) -> None:
+    """A log axis cannot show 0 or negative values: raise instead of dropping them silently."""
+    finite = values[np.isfinite(values)]
+    if finite.size and finite.min() <= 0:
+        raise ValueError(f"{name} holds {int(np.sum(finite <= 0))} value(s) <= 0 (the smallest is "
+                         f"{finite.min():.3g}), which a log {axis} axis cannot show; use "
+                         f"log{axis}=False, or plot those points separately.")
 
 
 def plot_curves(curves: Mapping[str, object], *, ax=None, xlabel: str = "epoch",
@@ -38,7 +87,8 @@ def plot_curves(curves: Mapping[str, object], *, ax=None, xlabel: str = "epoch",
 
     A Keras ``History`` object is accepted as a value too: each of its metrics becomes a line.
     Each series must be a non-empty 1-D sequence of numbers; NaN or infinite values (a diverged
-    run) are allowed and show as a gap, as matplotlib draws them.
+    run) are allowed and show as a gap, as matplotlib draws them. With ``logy``, a value <= 0
+    raises (a log axis would leave it out).
     """
     if not isinstance(curves, Mapping):
         raise TypeError(f"plot_curves needs a dict of name -> sequence of values, got "
@@ -46,6 +96,7 @@ def plot_curves(curves: Mapping[str, object], *, ax=None, xlabel: str = "epoch",
     if not curves:
         raise ValueError("plot_curves needs a non-empty dict of name -> sequence of values.")
     logy = validate.boolean(logy, "logy")
+    _texts(xlabel, ylabel, title)
     series_list = []
     for name, values in curves.items():
         if hasattr(values, "history"):  # a keras History
@@ -55,17 +106,13 @@ def plot_curves(curves: Mapping[str, object], *, ax=None, xlabel: str = "epoch",
             continue
         arr = validate.array(values, f"curve {name!r}", ndim=1, finite=False)
         series_list.append((str(name), arr))
+    if logy:
+        for label, arr in series_list:
+            _log_axis_values(arr, f"curve {label!r}", "y")
     ax = _axes(ax)
     for label, arr in series_list:
         ax.plot(np.arange(1, len(arr) + 1), arr, label=label)
-    if logy:
-        ax.set_yscale("log")
-    ax.set_xlabel(xlabel)
-    ax.set_ylabel(ylabel)
-    if title:
-        ax.set_title(title)
-    ax.legend()
-    return ax
+    return _finish(ax, xlabel, ylabel, title, logy=logy)
 
 
 def plot_decision_boundary(predict: Callable, X, y, *, ax=None, threshold: float = 0.5,
@@ -94,7 +141,9 @@ def plot_decision_boundary(predict: Callable, X, y, *, ax=None, threshold: float
     resolution = validate.integer(resolution, "resolution", minimum=2, maximum=2000)
     labels = _pair(labels, "labels")
     feature_names = _pair(feature_names, "feature_names")
-    pad = 0.05 * (X.max(axis=0) - X.min(axis=0))
+    span = X.max(axis=0) - X.min(axis=0)
+    # 5% around the data; a feature with one value gets a window of its own size (or 1)
+    pad = np.where(span > 0, 0.05 * span, np.maximum(0.5 * np.abs(X.min(axis=0)), 0.5))
     lo, hi = X.min(axis=0) - pad, X.max(axis=0) + pad
     g0, g1 = np.meshgrid(np.linspace(lo[0], hi[0], resolution), np.linspace(lo[1], hi[1], resolution))
     grid = np.column_stack([g0.ravel(), g1.ravel()])
@@ -130,9 +179,10 @@ def show_images(images, titles=None, *, ncols: int = 10, size: float = 1.0, cmap
     images = as_images(images)
     ncols = validate.integer(ncols, "ncols", minimum=1)
     size = validate.number(size, "size", positive=True)
+    cmap = _cmap(cmap)
     n = len(images)
     if titles is not None:
-        if isinstance(titles, str) or not hasattr(titles, "__len__"):
+        if isinstance(titles, str | Mapping) or not hasattr(titles, "__len__"):
             raise TypeError(f"titles must be a list with one title per image, got "
                             f"{validate.describe(titles)}.")
         if len(titles) != n:
@@ -174,13 +224,22 @@ def plot_confusion_matrix(cm, labels=None, ax=None, *, cell_names=None, normalis
                          f"values from {cm.min():.3g} to {cm.max():.3g}. Pass counts, e.g. from "
                          "sklearn.metrics.confusion_matrix, not rates.")
     n = cm.shape[0]
+    cmap = _cmap(cmap)
+    if labels is not None and (isinstance(labels, str) or not isinstance(labels, Sequence | np.ndarray)):
+        raise TypeError(f"labels must be a list of {n} class names, got "
+                        f"{validate.describe(labels)}.")
     labels = [str(i) for i in range(n)] if labels is None else [str(v) for v in labels]
     if len(labels) != n:
         raise ValueError(f"labels must name the {n} classes of cm, got {len(labels)} names.")
     if cell_names is not None:
+        if isinstance(cell_names, str) or not isinstance(cell_names, Sequence) or any(
+                isinstance(row, str) or not isinstance(row, Sequence) for row in cell_names):
+            raise TypeError(f"cell_names must be an {n} x {n} list of lists of strings, e.g. "
+                            f"[['TN', 'FP'], ['FN', 'TP']], got {validate.describe(cell_names)}.")
         if len(cell_names) != n or any(len(row) != n for row in cell_names):
             raise ValueError(f"cell_names must be an {n} x {n} list of strings.")
     normalise_rows = validate.boolean(normalise_rows, "normalise_rows")
+    _texts(xlabel, ylabel, title)
     counts = cm.astype(int)
     shade = counts / np.maximum(counts.sum(axis=1, keepdims=True), 1) if normalise_rows else counts
     ax = _axes(ax)
@@ -216,10 +275,17 @@ def show_image_rows(rows: Mapping[str, object], *, ncols: int = 10, size: float 
     """
     import matplotlib.pyplot as plt
 
-    if not isinstance(rows, Mapping) or not rows:
+    if not isinstance(rows, Mapping):
+        raise TypeError(f"show_image_rows needs a dict of row name -> images, got "
+                        f"{validate.describe(rows)}.")
+    if not rows:
         raise ValueError("show_image_rows needs a non-empty dict of row name -> images.")
     ncols = validate.integer(ncols, "ncols", minimum=1)
     size = validate.number(size, "size", positive=True)
+    cmap = _cmap(cmap)
+    if titles is not None and not isinstance(titles, Mapping):
+        raise TypeError(f"titles must be a dict of row name -> list of titles, e.g. "
+                        f"{{'real': labels}}, got {validate.describe(titles)}.")
     stacks = {}
     for name, images in rows.items():
         stacks[str(name)] = as_images(images, f"rows[{name!r}]")[:ncols]
@@ -227,6 +293,9 @@ def show_image_rows(rows: Mapping[str, object], *, ncols: int = 10, size: float 
     for name, ts in titles.items():
         if str(name) not in stacks:
             raise ValueError(f"titles names the row {name!r}, which rows does not have.")
+        if isinstance(ts, str) or not hasattr(ts, "__len__"):
+            raise TypeError(f"titles[{name!r}] must be a list with a title per image, got "
+                            f"{validate.describe(ts)}.")
         if len(ts) < len(stacks[str(name)]):
             raise ValueError(f"titles[{name!r}] has {len(ts)} titles for "
                              f"{len(stacks[str(name)])} images.")
@@ -259,10 +328,9 @@ def plot_errors(x, j_train, j_cv, *, baseline: float | None = None, train_spread
     """Plot J_train and J_cv against ``x`` (sizes m, degrees, lambdas) with the baseline as a line.
 
     ``train_spread`` / ``cv_spread`` (e.g. standard deviations over resamples) shade a band of
-    plus or minus that much around each curve. Returns the matplotlib Axes.
+    plus or minus that much around each curve. ``x`` must increase; on a log axis (``logx``,
+    ``logy``) a value <= 0 raises instead of being left out. Returns the matplotlib Axes.
     """
-    import matplotlib.pyplot as plt
-
     xs = validate.array(x, "x", ndim=1)
     j_train = validate.array(j_train, "j_train", shape=(len(xs),))
     j_cv = validate.array(j_cv, "j_cv", shape=(len(xs),))
@@ -272,9 +340,21 @@ def plot_errors(x, j_train, j_cv, *, baseline: float | None = None, train_spread
         baseline = validate.number(baseline, "baseline")
     logx = validate.boolean(logx, "logx")
     logy = validate.boolean(logy, "logy")
-    if isinstance(labels, str) or len(labels) != 2:
-        raise ValueError(f"labels must be two names (train, cv), got {validate.describe(labels)}.")
-    ax = ax if ax is not None else plt.subplots()[1]
+    labels = _pair(labels, "labels")
+    _texts(xlabel, ylabel, title)
+    if len(xs) > 1 and np.any(np.diff(xs) <= 0):
+        raise ValueError(f"x must increase from point to point (a curve is drawn through the "
+                         f"points in order), got {xs.tolist()}; sort x and the errors together, "
+                         f"e.g. with order = np.argsort(x).")
+    if logx:
+        _log_axis_values(xs, "x", "x")
+    if logy:
+        for values, name in ((j_train, "j_train"), (j_cv, "j_cv")):
+            _log_axis_values(values, name, "y")
+        if baseline is not None and baseline <= 0:
+            raise ValueError(f"baseline={baseline} cannot be drawn on a log y axis; use "
+                             f"logy=False or leave the baseline out.")
+    ax = _axes(ax)
     for values, spread, label, color in ((j_train, spreads[0], labels[0], "tab:blue"),
                                          (j_cv, spreads[1], labels[1], "tab:orange")):
         ax.plot(xs, values, "o-", color=color, label=label)
@@ -282,13 +362,4 @@ def plot_errors(x, j_train, j_cv, *, baseline: float | None = None, train_spread
             ax.fill_between(xs, values - spread, values + spread, color=color, alpha=0.2)
     if baseline is not None:
         ax.axhline(baseline, color="k", ls="--", lw=1, label="baseline")
-    if logx:
-        ax.set_xscale("log")
-    if logy:
-        ax.set_yscale("log")
-    ax.set_xlabel(xlabel)
-    ax.set_ylabel(ylabel)
-    if title:
-        ax.set_title(title)
-    ax.legend()
-    return ax
+    return _finish(ax, xlabel, ylabel, title, logx=logx, logy=logy)

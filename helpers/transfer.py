@@ -16,8 +16,6 @@ new output),
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
 
 from helpers import validate
@@ -47,9 +45,11 @@ def letters_dataset(n_per_class: int, *, seed: int, chars: str = LETTERS):
 
     n_per_class = validate.integer(n_per_class, "n_per_class", minimum=1)
     seed = validate.seed(seed)
-    if not isinstance(chars, str) or len(chars) < 2:
-        raise ValueError(f"chars must be a string of at least two characters, got "
-                         f"{validate.describe(chars)}.")
+    if not isinstance(chars, str):
+        raise TypeError(f"chars must be a string of characters such as 'ABC', got "
+                        f"{validate.describe(chars)}.")
+    if len(chars) < 2:
+        raise ValueError(f"chars must hold at least two characters (two classes), got {chars!r}.")
     x, y = render_glyphs(chars, n_per_class * len(chars), seed=seed, max_value=1.0)
     return x[..., None], y
 
@@ -116,7 +116,7 @@ def pretrain_base(path, *, n_per_class: int = RECIPE["n_per_class"],
 
     import keras
 
-    path = Path(path)
+    path = validate.path(path, "path")
     if path.suffix != ".keras":
         raise ValueError(f"path must end in .keras (Keras's own format), got {path.name}.")
     n_per_class = validate.integer(n_per_class, "n_per_class", minimum=10)
@@ -237,12 +237,16 @@ def train_steps(model, x, y, *, steps: int, learning_rate: float, seed: int,
     seed = validate.seed(seed)
     batch_size = validate.integer(batch_size, "batch_size", minimum=1)
     eval_every = validate.integer(eval_every, "eval_every", minimum=0)
+    n_classes = _n_outputs(model)
     x = validate.array(x, "x", ndim=(2, 4), dtype=np.float32)
-    y = validate.labels(y, "y", length=len(x))
+    validate.model_input(model, x)
+    y = validate.labels(y, "y", n_classes=n_classes, length=len(x))
     if x_test is None or y_test is None:
-        raise ValueError("train_steps needs x_test and y_test to report the test accuracy.")
+        raise TypeError("train_steps needs x_test and y_test (arrays) to report the test "
+                        "accuracy.")
     x_test = validate.array(x_test, "x_test", ndim=x.ndim, dtype=np.float32)
-    y_test = validate.labels(y_test, "y_test", length=len(x_test))
+    validate.model_input(model, x_test, "x_test")
+    y_test = validate.labels(y_test, "y_test", n_classes=n_classes, length=len(x_test))
 
     batch = min(batch_size, len(x))
     rng = np.random.default_rng(seed)
@@ -270,15 +274,31 @@ def train_steps(model, x, y, *, steps: int, learning_rate: float, seed: int,
             "curve_accuracy": np.array(curve_acc)}
 
 
+def _n_outputs(model) -> int | None:
+    shape = getattr(model, "output_shape", None)
+    return shape[-1] if isinstance(shape, tuple) and isinstance(shape[-1], int) else None
+
+
 def _accuracy(model, x, y) -> float:
     return float(np.mean(np.argmax(model_outputs(model, x), axis=1) == y))
 
 
 def steps_to_reach(curve_steps, curve_accuracy, target: float):
-    """The first step count at which ``curve_accuracy`` reaches ``target``; ``None`` if it never does."""
+    """The smallest step count at which ``curve_accuracy`` reaches ``target``; ``None`` if none does.
+
+    Accuracies and ``target`` are fractions (0.95, not 95); the steps need not be sorted.
+    """
     curve_steps = validate.array(curve_steps, "curve_steps", ndim=1)
     curve_accuracy = validate.array(curve_accuracy, "curve_accuracy", ndim=1)
     validate.same_length("curve_steps", curve_steps, "curve_accuracy", curve_accuracy)
+    if curve_accuracy.min() < 0 or curve_accuracy.max() > 1:
+        raise ValueError(f"curve_accuracy must hold fractions in [0, 1], got values from "
+                         f"{curve_accuracy.min():.3g} to {curve_accuracy.max():.3g}; divide "
+                         f"percentages by 100.")
     target = validate.number(target, "target")
-    hit = np.flatnonzero(curve_accuracy >= target)
-    return int(curve_steps[hit[0]]) if len(hit) else None
+    if not 0 <= target <= 1:
+        hint = f"; for {target:g}% pass {target / 100:g}" if 1 < target <= 100 else ""
+        raise ValueError(f"target must be an accuracy between 0 and 1, like the curve, got "
+                         f"{target:g}{hint}.")
+    hit = curve_accuracy >= target
+    return int(curve_steps[hit].min()) if hit.any() else None

@@ -23,7 +23,7 @@ import numpy as np
 
 __all__ = [
     "seed", "integer", "number", "boolean", "choice", "fraction", "array", "labels",
-    "same_length", "probabilities", "describe", "function", "keras_model", "path",
+    "same_length", "probabilities", "describe", "function", "keras_model", "model_input", "path",
 ]
 
 #: scikit-learn and NumPy's legacy generator accept seeds in [0, 2**32).
@@ -128,6 +128,16 @@ def keras_model(value, name: str = "model", *, compiled: bool = False):
     return value
 
 
+def model_input(model, x: np.ndarray, name: str = "x") -> np.ndarray:
+    """``x`` (an array) must have the shape ``model`` takes, any number of examples."""
+    expected = getattr(model, "input_shape", None)
+    if isinstance(expected, tuple) and (len(expected) != x.ndim or any(
+            e is not None and e != s for e, s in zip(expected[1:], x.shape[1:], strict=True))):
+        raise ValueError(f"{name} has shape {x.shape}, but the model takes inputs of shape "
+                         f"{expected} (None: any number of examples).")
+    return x
+
+
 def path(value, name: str, *, kind: str | None = None) -> Path:
     """A file-system path (a string or ``pathlib.Path``) as a ``Path``.
 
@@ -173,8 +183,9 @@ def _same_option(value, option) -> bool:
 
 def choice(value, name: str, options: Sequence):
     """One of ``options`` (compared with ``==``; ``True`` is not ``1``); the message lists them."""
-    if isinstance(value, np.ndarray | list | dict | set) or not any(
-            _same_option(value, option) for option in options):
+    if isinstance(value, np.ndarray | list | dict | set):
+        raise TypeError(f"{name} must be one of {list(options)}, got {describe(value)}.")
+    if not any(_same_option(value, option) for option in options):
         raise ValueError(f"{name} must be one of {list(options)}, got {describe(value)}.")
     return value
 

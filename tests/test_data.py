@@ -146,3 +146,48 @@ def test_per_class_subset_is_balanced_nested_and_deterministic():
     assert set(small) <= set(large)
     np.testing.assert_array_equal(small, data.per_class_subset(y, 2, seed=5))
     assert not np.array_equal(small, data.per_class_subset(y, 2, seed=6))
+
+
+# --------------------------------------------------------------------------- the bad-inputs review
+
+
+def test_three_way_split_is_the_two_stratified_calls():
+    from sklearn.model_selection import train_test_split
+
+    X, y = data.rare_disease(n=2000, prevalence=0.05, seed=3)
+    split = data.three_way_split(X, y, cv_fraction=0.2, test_fraction=0.2, seed=3)
+    x_rest, x_test, y_rest, y_test = train_test_split(X, y, test_size=0.2, stratify=y,
+                                                      random_state=3)
+    x_train, x_cv, y_train, y_cv = train_test_split(x_rest, y_rest, test_size=0.25,
+                                                    stratify=y_rest, random_state=3)
+    for ours, theirs in zip(split, (x_train, y_train, x_cv, y_cv, x_test, y_test), strict=True):
+        np.testing.assert_array_equal(ours, theirs)
+    assert split.x_train.dtype == X.dtype and split.sizes() == {"train": 1200, "cv": 400,
+                                                                "test": 400}
+
+
+@pytest.mark.parametrize("kwargs, error, match", [
+    ({"cv_fraction": 0.001}, ValueError, "the cv split would get 2 of 1797.*10 classes"),
+    ({"test_fraction": 0.001}, ValueError, "the test split would get 2"),
+    ({"cv_fraction": 0.5, "test_fraction": 0.5}, ValueError, "leave data to train on"),
+    ({"cv_fraction": "0.2"}, TypeError, "cv_fraction must be a number"),
+])
+def test_digits_split_refuses_splits_that_cannot_be_stratified(kwargs, error, match):
+    with pytest.raises(error, match=match):
+        data.digits_split(**kwargs)
+
+
+def test_three_way_split_refuses_bad_inputs():
+    with pytest.raises(ValueError, match="3 of each class"):
+        data.three_way_split(np.zeros((40, 1)), [0] * 38 + [1, 1], cv_fraction=0.2,
+                             test_fraction=0.2, seed=0)
+    with pytest.raises(ValueError, match="labels but there are"):
+        data.three_way_split(np.zeros((10, 1)), [0, 1] * 4, cv_fraction=0.2, test_fraction=0.2,
+                             seed=0)
+
+
+def test_paths_are_checked():
+    with pytest.raises(TypeError, match="data_dir must be a path"):
+        data.load_data_file("coffee_roasting.csv", data_dir=5)
+    with pytest.raises(ValueError, match="data_dir must be an existing folder"):
+        data.load_data_file("coffee_roasting.csv", data_dir="/nonexistent")

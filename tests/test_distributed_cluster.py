@@ -59,7 +59,8 @@ def test_tf_config_refuses_bad_inputs(ports, index, error, match):
 
 def _inputs(m=8):
     return {"x": np.zeros((m, 64), np.float32), "y": np.zeros(m, np.int64),
-            "w0": np.zeros((64, 4), np.float32)}
+            "w0": np.zeros((64, 4), np.float32), "w1": np.zeros(4, np.float32),
+            "w2": np.zeros((4, 10), np.float32), "w3": np.zeros(10, np.float32)}
 
 
 @pytest.mark.parametrize("kwargs, error, match", [

@@ -112,3 +112,13 @@ def test_initial_weights_are_glorot_uniform_and_seeded():
 def test_initial_weights_refuses_bad_inputs(hidden, seed, error):
     with pytest.raises(error):
         dist.initial_weights(hidden, seed=seed)
+
+
+# --------------------------------------------------------------------------- the bad-inputs review
+
+
+def test_shard_batch_refuses_missing_labels():
+    with pytest.raises(TypeError, match="y must be an array of numbers, got None"):
+        dist.shard_batch(np.zeros((4, 2)), None, 2)
+    with pytest.raises(TypeError, match="y must be an array of numbers"):
+        dist.shard_batch(np.zeros((4, 2)), "abcd", 2)

@@ -119,3 +119,77 @@ def test_psi_by_hand_on_two_bins():
 def test_bad_inputs_are_refused_clearly(call, error, match):
     with pytest.raises(error, match=match):
         call()
+
+
+# --------------------------------------------------------------------------- the bad-inputs review
+
+
+def test_psi_sees_an_obvious_drift_from_a_constant_reference():
+    assert drift.population_stability_index(np.zeros(100), np.full(50, 5.0)) > 10
+    assert drift.population_stability_index(np.zeros(100), np.zeros(50)) == 0.0
+    # half the batch moved away from the constant
+    half = np.r_[np.zeros(25), np.full(25, 5.0)]
+    assert drift.population_stability_index(np.zeros(100), half) > 1
+
+
+def test_psi_with_ties_merges_bins_and_still_sees_a_shift():
+    rng = np.random.default_rng(0)
+    ref = rng.integers(0, 2, 400).astype(float)      # two values: most quantiles tie
+    assert drift.population_stability_index(ref, rng.integers(0, 2, 400).astype(float)) < 0.05
+    assert drift.population_stability_index(ref, np.ones(400)) > 1
+
+
+def test_psi_eps_must_stay_below_one_over_bins():
+    rng = np.random.default_rng(0)
+    ref, moved = rng.normal(size=300), rng.normal(3, 1, 300)
+    with pytest.raises(ValueError, match=r"eps must be below 0\.1"):
+        drift.population_stability_index(ref, moved, eps=1.0)
+    with pytest.raises(ValueError, match=r"eps must be below 0\.25"):
+        drift.population_stability_index(ref, moved, bins=4, eps=0.3)
+    assert drift.population_stability_index(ref, moved, eps=0.05) > 1
+
+
+def test_swapped_rows_and_columns_are_refused():
+    ref, batch = drift.sensor_data(300, seed=0)[0], drift.sensor_data(300, drift=3.0, seed=1)[0]
+    with pytest.raises(ValueError, match=r"6 rows and 300 features.*reference\.T"):
+        drift.ks_drift_test(ref.T, batch.T)
+    with pytest.raises(ValueError, match="transpose"):
+        drift.population_stability_index(ref.T, batch.T)
+    assert drift.ks_drift_test(ref, batch).drifted
+
+
+# --------------------------------------------------------------------------- ks_p_values (many batches)
+
+def test_ks_p_values_equal_scipy_asymptotic_per_batch():
+    from scipy.stats import ks_2samp
+
+    reference, _ = drift.sensor_data(500, seed=1)
+    batches = [xb for xb, _ in drift.drift_batches([0.0, 0.3, 1.0], 80, seed=2)]
+    ours = drift.ks_p_values(reference, batches)
+    assert ours.shape == (3, drift.N_SENSORS)
+    for b, row in zip(batches, ours, strict=True):
+        theirs = ks_2samp(reference, b, axis=0, method="asymp").pvalue
+        np.testing.assert_allclose(row, theirs, rtol=1e-9)
+
+
+def test_ks_p_values_handle_ties_like_scipy():
+    from scipy.stats import ks_2samp
+
+    rng = np.random.default_rng(0)
+    reference = rng.integers(0, 5, size=(300, 2)).astype(float)    # many ties, across samples too
+    batch = rng.integers(1, 6, size=(60, 2)).astype(float)
+    ours = drift.ks_p_values(reference, batch[None])[0]
+    np.testing.assert_allclose(ours, ks_2samp(reference, batch, axis=0, method="asymp").pvalue,
+                               rtol=1e-9)
+
+
+def test_ks_p_values_refuse_mixed_sizes_and_feature_counts():
+    reference = np.zeros((50, 2)) + np.arange(50)[:, None]
+    with pytest.raises(ValueError, match="same shape"):
+        drift.ks_p_values(reference, [np.ones((10, 2)), np.ones((12, 2))])
+    with pytest.raises(ValueError, match="features"):
+        drift.ks_p_values(reference, np.ones((3, 10, 4)))
+    with pytest.raises(ValueError, match="empty"):
+        drift.ks_p_values(reference, [])
+    with pytest.raises(ValueError, match="3"):
+        drift.ks_p_values(reference, np.ones((10, 2)))

@@ -168,7 +168,7 @@ def test_bad_labels_and_masks():
         sample_errors([1, 2], [2, 2], 0, seed=0)
     with pytest.raises(TypeError, match="seed"):
         sample_errors([1, 2], [2, 2], 1, seed="0")
-    with pytest.raises(ValueError, match="no category"):
+    with pytest.raises(ValueError, match="which the table does not have"):
         largest_category(pd.DataFrame({"errors": [1]}, index=["thin"]), kinds=["tilted"])
     with pytest.raises(TypeError, match="categorise_errors"):
         largest_category({"thin": 1})
@@ -253,3 +253,29 @@ def test_show_image_rows_draws_one_row_per_entry():
         show_image_rows({"real": rng.random((2, 8, 8))}, titles={"other": [1, 2]})
     with pytest.raises(ValueError, match="NaN"):
         show_image_rows({"real": np.full((2, 8, 8), np.nan)})
+
+
+# --------------------------------------------------------------------------- the bad-inputs review
+
+
+def test_review_cases():
+    import pandas as pd
+
+    one = np.zeros((16, 16))
+    with pytest.raises(ValueError, match="ONE 16x16 image or 16 flat 4x4"):
+        ink(one)
+    props = pd.DataFrame({"ink": [0.1, np.nan, 0.3, 0.2], "slant": [0.0, 1.0, 2.0, 3.0]})
+    with pytest.raises(ValueError, match=r"props\['ink'\] holds 1 NaN"):
+        property_categories(props)
+    with pytest.raises(ValueError, match="n_classes must be at least 1"):
+        confusion_pairs([0, 1], [1, 0], n_classes=0)
+    with pytest.raises(TypeError, match="n_classes must be an integer"):
+        confusion_pairs([0, 1], [1, 0], n_classes="10")
+    table = pd.DataFrame({"errors": [3, 5]}, index=["thick", "thin"])
+    with pytest.raises(TypeError, match=r"kinds must be a list.*\['thick'\]"):
+        largest_category(table, kinds="thick")
+    with pytest.raises(ValueError, match=r"\['tilted'\], which the table does not have"):
+        largest_category(table, kinds=["tilted"])
+    with pytest.raises(ValueError, match="kinds is empty"):
+        largest_category(table, kinds=[])
+    assert largest_category(table, kinds=["thick"]) == "thick"

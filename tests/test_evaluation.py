@@ -196,3 +196,17 @@ def test_keras_learning_curve_rejects_bad_inputs(change, error):
 def test_summarise_curve_rejects_bad_inputs(curve, error):
     with pytest.raises(error):
         ev.summarise_curve(curve)
+
+
+# --------------------------------------------------------------------------- the bad-inputs review
+
+
+def test_summarise_curve_refuses_text_and_missing_runs():
+    import pandas as pd
+
+    text = pd.DataFrame({"m": [10, 10], "j_train": [0.1, 0.2], "j_cv": ["0.3", "0.4"]})
+    with pytest.raises(TypeError, match=r"curve\['j_cv'\] must be an array of numbers"):
+        ev.summarise_curve(text)
+    nan_run = pd.DataFrame({"m": [10, 10], "j_train": [0.1, 0.2], "j_cv": [0.2, np.nan]})
+    with pytest.raises(ValueError, match=r"curve\['j_cv'\] holds 1 NaN.*diverged"):
+        ev.summarise_curve(nan_run)

@@ -39,3 +39,80 @@ def test_check_function_verdicts(capsys):
 def test_check_function_refuses_a_check_that_cannot_check(kwargs, make, error, match):
     with pytest.raises(error, match=match):
         checks.check_function(np.tanh, np.tanh, make, **kwargs)
+
+
+# --------------------------------------------------------------------------- the bad-inputs review
+# A learner's wrong answer gets a ✗ verdict (never a traceback); an exercise author's bad argument
+# raises at once, because no verdict printed over a broken check can be trusted.
+
+
+def _make(rng):
+    return (rng.normal(size=4),)
+
+
+@pytest.mark.parametrize("call, says", [
+    (lambda: checks.check_function(lambda x: x**2 + 5j, lambda x: x**2, _make), "complex numbers"),
+    (lambda: checks.check_value(np.array([0.25 + 1j]), [0.25]), "complex numbers"),
+    (lambda: checks.check_value(np.bool_(True), 1), "gave the bool True"),
+    (lambda: checks.check_value(True, 1), "gave the bool True"),
+    (lambda: checks.check_value("0.5", 0.5), "expected numbers"),
+    (lambda: checks.check_value([[1, 2], [3]], [1, 2]), "expected numbers"),
+    (lambda: checks.check_value(0.5 + 1e-3, 0.5), "is off: got 0.501, expected 0.5"),
+    (lambda: checks.check_choice(np.array(["a"]), "a", ["a", "b"]), "pick one of"),
+    (lambda: checks.check_choice(True, 1, [1, 2]), "pick one of"),
+    (lambda: checks.check_model(np.zeros(3), np.zeros((2, 3))), "not a Keras model"),
+    (lambda: checks.check_function(3, np.tanh, _make, name="f"), "not a function"),
+])
+def test_a_learners_mistake_gets_a_verdict(capsys, call, says):
+    assert call() is False
+    out = capsys.readouterr().out
+    assert out.startswith("✗") and says in out
+
+
+@pytest.mark.parametrize("call, error, match", [
+    (lambda: checks.check_function(np.tanh, lambda x: None, _make), TypeError,
+     "the reference returned None: the exercise's reference is broken"),
+    (lambda: checks.check_function(np.tanh, np.tanh, _make, rtol="1e-6"), TypeError,
+     "rtol must be a number"),
+    (lambda: checks.check_function(np.tanh, np.tanh, _make, edges=[("x", 1)]), TypeError,
+     "edges must be a list of"),
+    (lambda: checks.check_function(np.tanh, np.tanh, _make, name=3), TypeError, "name must be a str"),
+    (lambda: checks.check_function(np.tanh, np.tanh, _make, compare=lambda a, b: 1), TypeError,
+     "compare must return None"),
+    (lambda: checks.check_value(0.5 + 1e-9, 0.5, rtol=-1), ValueError, "rtol must be zero or pos"),
+    (lambda: checks.check_value(0.5, 0.5, atol="0"), TypeError, "atol must be a number"),
+    (lambda: checks.check_value(0.5, None), TypeError, "expected value returned None"),
+    (lambda: checks.check_value(0.5, "0.5"), TypeError, "not numbers"),
+    (lambda: checks.check_value(0.5, 0.5, hint=3), TypeError, "hint must be a string"),
+    (lambda: checks.check_choice("a", "c", ["a", "b"]), ValueError, "'c' is not among the options"),
+    (lambda: checks.check_choice("a", "a", None), TypeError, "options must be a list"),
+    (lambda: checks.check_choice("a", "a", ["a"]), TypeError, "at least two choices"),
+    (lambda: checks.check_choice("a", "a", ["a", "b"], explanations=["why"]), TypeError,
+     "explanations must be a dict"),
+    (lambda: checks.check_choice("a", "a", ["a", "b"], explanations={"z": "?"}), ValueError,
+     "not among the options"),
+    (lambda: checks.check_choice("a", "a", ["a", "b"], why_right=None), TypeError,
+     "why_right must be a string"),
+    (lambda: checks.check_model(None, np.zeros((2, 3)), output_shape=5), TypeError,
+     "output_shape must be a list of ints"),
+    (lambda: checks.check_model(None, np.zeros((2, 3)), n_params="17"), TypeError,
+     "n_params must be an integer"),
+    (lambda: checks.check_model(None, np.zeros((2, 3)), output_range=(1, 0)), ValueError,
+     r"output_range\[1\] must be above 1"),
+    (lambda: checks.check_model(None, np.zeros((2, 3)), output_range=0.5), TypeError,
+     r"output_range must be \(low, high\)"),
+    (lambda: checks.check_model(None, "x"), TypeError, "x must be an array of numbers"),
+    (lambda: checks.check_model(None, np.zeros((2, 3)), changes_in_training=1), TypeError,
+     "True or False"),
+])
+def test_an_authors_mistake_raises(call, error, match):
+    with pytest.raises(error, match=match):
+        call()
+
+
+def test_a_blank_answer_is_not_yet(capsys):
+    assert checks.check_value(None, 0.5) is False
+    assert checks.check_choice(None, "a", ["a", "b"]) is False
+    assert checks.check_model(None, np.zeros((2, 3))) is False
+    out = capsys.readouterr().out
+    assert out.count("… not yet") == 3

@@ -44,7 +44,7 @@ def test_fresh_run_dir_is_new_each_time(tmp_path):
     assert a != b and a.is_dir() and b.is_dir() and a.parent == tmp_path / "15_tuning"
     assert not list(a.iterdir())
     assert experiments.BUILD_DIR.name == "build"
-    for bad in ["", "../x", ".hidden", 3]:
+    for bad in ["", "../x", ".hidden"]:
         with pytest.raises(ValueError, match="plain folder name"):
             experiments.fresh_run_dir(bad, root=tmp_path)
 
@@ -58,5 +58,21 @@ def test_load_csv_logs(tmp_path):
     assert logs.groupby("run")["val_accuracy"].max().to_dict() == {"a": 0.5, "b": 0.7}
     with pytest.raises(ValueError, match="no CSV files"):
         experiments.load_csv_logs(tmp_path / "a", pattern="*.txt")
-    with pytest.raises(ValueError, match="existing directory"):
+    with pytest.raises(ValueError, match="folder must be an existing folder"):
         experiments.load_csv_logs(tmp_path / "missing")
+    with pytest.raises(TypeError, match="folder must be a path"):
+        experiments.load_csv_logs(123)
+    with pytest.raises(TypeError, match="pattern must be a glob"):
+        experiments.load_csv_logs(tmp_path, pattern=None)
+    (tmp_path / "c").mkdir()
+    (tmp_path / "c" / "log.csv").write_text("")
+    with pytest.raises(ValueError, match="the log c/log.csv is empty"):
+        experiments.load_csv_logs(tmp_path)
+
+
+def test_fresh_run_dir_refuses_other_kinds(tmp_path):
+    with pytest.raises(TypeError, match="root must be a path"):
+        experiments.fresh_run_dir("15_tuning", root=123)
+    with pytest.raises(TypeError, match="name must be a folder name"):
+        experiments.fresh_run_dir(15, root=tmp_path)
+

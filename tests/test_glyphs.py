@@ -115,3 +115,18 @@ def test_bad_arguments_say_what_is_wrong(kwargs, error, match):
 def test_seed_is_keyword_only():
     with pytest.raises(TypeError):
         render_glyphs("AB", 4, 0)  # the seed must be named
+
+
+# --------------------------------------------------------------------------- the bad-inputs review
+
+
+def test_a_file_that_is_no_font_and_a_missing_glyph_are_refused(tmp_path):
+    not_a_font = tmp_path / "hostname"
+    not_a_font.write_text("a machine name\n")
+    with pytest.raises(ValueError, match="not a font file FreeType can read"):
+        render_glyphs("ab", 10, seed=0, fonts=[not_a_font])
+    dejavu = [f for f in available_fonts() if f.endswith("DejaVuSans.ttf")]
+    with pytest.raises(ValueError, match=r"DejaVuSans.ttf has no glyph for \['中', '文'\]"):
+        render_glyphs("中文", 10, seed=0, fonts=dejavu)
+    with pytest.raises(ValueError, match=r"no glyph for \['中'\]"):
+        render_glyphs("A中", 10, seed=0, fonts=dejavu)

@@ -190,7 +190,7 @@ def test_plot_errors_draws_curves_bands_and_baseline():
     ({"baseline": "0.1"}, TypeError),
     ({"cv_spread": [0.1]}, ValueError),
     ({"logx": 1}, TypeError),
-    ({"labels": "J"}, ValueError),
+    ({"labels": "J"}, TypeError),
     ({"j_train": [0.1, np.nan, 0.2]}, ValueError),
 ])
 def test_plot_errors_rejects_bad_inputs(kwargs, error):
@@ -198,3 +198,69 @@ def test_plot_errors_rejects_bad_inputs(kwargs, error):
     args.update(kwargs)
     with pytest.raises(error):
         plots.plot_errors(args.pop("x"), args.pop("j_train"), args.pop("j_cv"), **args)
+
+
+# --------------------------------------------------------------------------- the bad-inputs review
+
+
+@pytest.mark.parametrize("call, error, match", [
+    (lambda: plots.plot_curves({"train": [1.0, 0.5, 0.0]}, logy=True), ValueError,
+     r"holds 1 value\(s\) <= 0.*log y axis"),
+    (lambda: plots.show_images(np.zeros((64, 64))), ValueError, "ONE 64x64 image or 64 flat 8x8"),
+    (lambda: plots.show_images(np.zeros((3, 8, 8)), cmap="grey_rr"), ValueError, "colormap"),
+    (lambda: plots.show_images(np.zeros((3, 8, 8)), titles={"a": 1}), TypeError, "titles"),
+    (lambda: plots.plot_confusion_matrix([[1, 2], [3, 4]], cell_names=5), TypeError,
+     "cell_names must be an 2 x 2 list of lists"),
+    (lambda: plots.plot_confusion_matrix([[1, 2], [3, 4]], labels="ab"), TypeError,
+     "labels must be a list of 2 class names"),
+    (lambda: plots.plot_confusion_matrix([[1, 2], [3, 4]], ax="left"), TypeError,
+     "ax must be a matplotlib Axes"),
+    (lambda: plots.show_image_rows([np.zeros((2, 8, 8))]), TypeError, "dict of row name"),
+    (lambda: plots.show_image_rows({"a": np.zeros((2, 8, 8))}, titles=["x", "y"]), TypeError,
+     "titles must be a dict"),
+    (lambda: plots.show_image_rows({"a": np.zeros((2, 8, 8))}, titles={"a": None}), TypeError,
+     r"titles\['a'\] must be a list"),
+    (lambda: plots.plot_errors([100, 10, 50], [0.1, 0.2, 0.3], [0.3, 0.3, 0.3]), ValueError,
+     "x must increase.*np.argsort"),
+    (lambda: plots.plot_errors([0, 1, 10], [0.1, 0.2, 0.3], [0.3, 0.3, 0.3], logx=True),
+     ValueError, r"x holds 1 value\(s\) <= 0.*log x axis"),
+    (lambda: plots.plot_errors([1, 2], [0.0, 0.2], [0.3, 0.3], logy=True), ValueError,
+     "j_train holds 1 value"),
+    (lambda: plots.plot_errors([1, 2], [0.1, 0.2], [0.3, 0.3], logy=True, baseline=0.0),
+     ValueError, "baseline=0.0 cannot be drawn"),
+    (lambda: plots.plot_errors([1, 2], [0.1, 0.2], [0.3, 0.3], labels=("a", "b", "c")),
+     ValueError, "exactly two names"),
+    (lambda: plots.plot_decision_boundary(None, np.zeros((4, 2)), [0, 1, 0, 1]), TypeError,
+     "predict must be a function"),
+])
+def test_review_cases_are_clear_errors(call, error, match):
+    with pytest.raises(error, match=match):
+        call()
+    plt.close("all")
+
+
+def test_decision_boundary_of_identical_rows_still_shades_a_window():
+    X = np.ones((6, 2))
+    ax = plots.plot_decision_boundary(lambda g: g[:, 0] - 1.0, X, [0, 1, 0, 1, 0, 1])
+    lo, hi = ax.get_xlim()
+    assert lo < 1.0 < hi and hi - lo >= 0.5              # a window around the one point
+    assert len(ax.collections) >= 3                     # shading, the boundary, the points
+    plt.close("all")
+
+
+def test_one_image_is_shown_as_one_image_and_nan_curves_may_gap_on_a_log_axis():
+    axes = plots.show_images(np.zeros((8, 8)))
+    assert axes.shape == (1, 1)
+    ax = plots.plot_curves({"diverged": [1.0, 0.5, np.nan]}, logy=True)
+    assert ax.get_yscale() == "log"
+    plt.close("all")
+
+
+@pytest.mark.parametrize("call", [
+    lambda: plots.plot_curves({"a": [1.0]}, xlabel=None),
+    lambda: plots.plot_errors([1, 2], [0.1, 0.2], [0.3, 0.3], ylabel=3),
+    lambda: plots.plot_confusion_matrix([[1, 2], [3, 4]], title=["t"]),
+])
+def test_axis_texts_must_be_strings(call):
+    with pytest.raises(TypeError, match="must be a string"):
+        call()

@@ -104,3 +104,99 @@ def test_training_helpers_reject_bad_inputs(call, error, match):
     model = dense_network(1, [4], seed=0)
     with pytest.raises(error, match=match):
         call(model, x, y)
+
+
+# --------------------------------------------------------------------------- the bad-inputs review
+
+
+def _adapted(n_features):
+    norm = keras.layers.Normalization()
+    norm.adapt(np.random.default_rng(0).normal(size=(20, n_features)).astype("float32"))
+    return norm
+
+
+def _classifier(n_classes=3, loss="sparse_categorical_crossentropy"):
+    model = dense_network(2, [4], n_out=n_classes, out_activation="softmax", seed=0)
+    model.compile(loss=loss, optimizer="sgd")
+    return model
+
+
+@pytest.mark.parametrize("call, error, match", [
+    (lambda: dense_network(2, [4], activation="relux"), ValueError, "'relux' is not a Keras activ"),
+    (lambda: dense_network(2, [4], out_activation="softmaxx"), ValueError, "out_activation"),
+    (lambda: dense_network(2, [4], normalizer=keras.layers.Normalization()), ValueError,
+     "never adapted"),
+    (lambda: dense_network(2, [4], normalizer=_adapted(3)), ValueError, "adapted on 3 features"),
+    (lambda: train_full_batch(_classifier(), np.zeros((5, 3)), np.zeros(5, int), 2), ValueError,
+     r"x has shape \(5, 3\).*\(None, 2\)"),
+    (lambda: train_full_batch(_classifier(), np.zeros((5, 2)), [0, 1, 2, 7, 0], 2), ValueError,
+     "0..2, got 7"),
+    (lambda: train_full_batch(_classifier(), np.zeros((4, 2)), [0, 0.5, 1.9, 1], 2), ValueError,
+     "whole class indices"),
+    (lambda: train_full_batch(_classifier(1, "mse"), np.zeros((20, 2)), np.zeros((20, 3)), 2),
+     ValueError, "y has 3 columns but the model has 1 output"),
+    (lambda: model_outputs(_classifier(), np.zeros((5, 3))), ValueError,
+     r"x has shape \(5, 3\), but the model takes"),
+])
+def test_review_cases_are_clear_errors(call, error, match):
+    with pytest.raises(error, match=match):
+        call()
+
+
+def test_an_adapted_normalizer_and_a_sparse_loss_object_are_accepted():
+    model = dense_network(2, [4], normalizer=_adapted(2), seed=0)
+    assert model.count_params() > 0
+    clf = _classifier(3, keras.losses.SparseCategoricalCrossentropy())
+    with pytest.raises(ValueError, match="0..2"):
+        train_full_batch(clf, np.zeros((2, 2)), [0, 3], 1)
+    assert len(train_full_batch(clf, np.zeros((2, 2)), [0, 2], 2)) == 2
+
+
+
+def test_accuracy_is_the_share_of_argmax_hits_and_refuses_single_outputs():
+    from helpers.training import accuracy
+
+    model = dense_network(2, [], n_out=3)
+    model.set_weights([np.array([[1.0, 0.0, 0.0], [0.0, 1.0, 0.0]]), np.array([0.0, 0.0, 0.5])])
+    x = np.array([[2.0, 0.0], [0.0, 2.0], [0.0, 0.0], [1.0, 0.0]])   # -> classes 0, 1, 2, 0
+    assert accuracy(model, x, [0, 1, 2, 1]) == 0.75
+    assert accuracy(model, x, np.array([0, 1, 2, 0])) == 1.0
+    with pytest.raises(ValueError, match="0..2"):
+        accuracy(model, x, [0, 1, 3, 0])
+    with pytest.raises(ValueError):
+        accuracy(model, x, [0, 1, 2])                                  # one label short
+    with pytest.raises(ValueError, match="single yes/no output"):
+        accuracy(dense_network(2, [], n_out=1), x, [0, 1, 0, 1])
+    with pytest.raises(TypeError):
+        accuracy("not a model", x, [0, 1, 2, 0])
+
+
+def test_side_by_side_copies_train_as_they_would_alone():
+    from helpers.training import side_by_side, side_by_side_loss
+
+    def make():                      # a fixed name, as lessons give theirs
+        return keras.Sequential([keras.Input((3,)), keras.layers.Dense(4, activation="relu"),
+                                 keras.layers.Dense(2)], name="net")
+
+    rng = np.random.default_rng(0)
+    x, y = rng.normal(size=(10, 3, 3)).astype("float32"), rng.integers(0, 2, size=(10, 3))
+    scce = keras.losses.SparseCategoricalCrossentropy(from_logits=True)
+    pop = side_by_side(make, [5, 6, 7])
+    assert model_outputs(pop, x).shape == (10, 3, 2)
+    keras.utils.set_random_seed(6)
+    alone = make()
+    copy_1 = pop.get_layer("copy_1")
+    assert all(np.array_equal(a, b) for a, b in zip(alone.get_weights(), copy_1.get_weights(),
+                                                    strict=True))
+    train_full_batch(pop, x, y, 5, loss=side_by_side_loss(scce, 3),
+                     optimizer=keras.optimizers.SGD(learning_rate=0.5))
+    train_full_batch(alone, x[:, 1], y[:, 1], 5, loss=scce,
+                     optimizer=keras.optimizers.SGD(learning_rate=0.5))
+    for a, b in zip(alone.get_weights(), copy_1.get_weights(), strict=True):
+        assert np.allclose(a, b, atol=1e-6)
+    with pytest.raises(TypeError):
+        side_by_side(make, 3)
+    with pytest.raises(TypeError):
+        side_by_side("make", [1])
+    with pytest.raises(ValueError):
+        side_by_side_loss(scce, 0)

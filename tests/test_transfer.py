@@ -146,7 +146,7 @@ def test_conv_layer_names(base):
     (lambda b: transfer.train_steps(b, np.zeros((4, 8, 8, 1)), [0, 1, 0], steps=5,
                                     learning_rate=1e-3, seed=0), ValueError, "3 labels"),
     (lambda b: transfer.train_steps(b, np.zeros((4, 8, 8, 1)), [0, 1, 0, 1], steps=5,
-                                    learning_rate=1e-3, seed=0), ValueError, "x_test"),
+                                    learning_rate=1e-3, seed=0), TypeError, "x_test"),
     (lambda b: transfer.steps_to_reach([1, 2], [0.5], 0.4), ValueError, "one row per"),
     (lambda b: transfer.build_base(10, input_size=2), ValueError, "input_size"),
     (lambda b: transfer.letters_dataset(0, seed=0), ValueError, "n_per_class"),
@@ -155,3 +155,40 @@ def test_conv_layer_names(base):
 def test_bad_inputs_say_what_is_wrong(base, call, error, match):
     with pytest.raises(error, match=match):
         call(base)
+
+
+# --------------------------------------------------------------------------- the bad-inputs review
+
+
+@pytest.mark.parametrize("call, error, match", [
+    (lambda b: transfer.conv_layer_names(np.zeros(3)), TypeError, "must be a Keras model"),
+    (lambda b: transfer.transfer_model(np.zeros(3)), TypeError, "base must be a Keras model"),
+    (lambda b: transfer.train_steps(np.zeros(3), np.zeros((4, 8, 8, 1)), [0, 1, 0, 1], steps=5,
+                                    learning_rate=1e-3, seed=0), TypeError, "Keras model"),
+    (lambda b: transfer.train_steps(b, np.zeros((4, 8, 8, 1)), [0, 1, 0, 60], steps=5,
+                                    learning_rate=1e-3, seed=0, x_test=np.zeros((2, 8, 8, 1)),
+                                    y_test=[0, 1]), ValueError, r"y must be class indices in 0\.\.51"),
+    (lambda b: transfer.train_steps(b, np.zeros((4, 8, 8, 1)), [0, 1, 0, 1], steps=5,
+                                    learning_rate=1e-3, seed=0, x_test=np.zeros((2, 8, 8, 1)),
+                                    y_test=[0, 99]), ValueError, r"y_test must be class indices"),
+    (lambda b: transfer.train_steps(b, np.zeros((4, 6, 6, 1)), [0, 1, 0, 1], steps=5,
+                                    learning_rate=1e-3, seed=0, x_test=np.zeros((2, 6, 6, 1)),
+                                    y_test=[0, 1]), ValueError, r"x has shape \(4, 6, 6, 1\)"),
+    (lambda b: transfer.steps_to_reach([100, 200], [0.5, 0.96], 95), ValueError,
+     r"between 0 and 1.*for 95% pass 0\.95"),
+    (lambda b: transfer.steps_to_reach([100, 200], [50, 96], 0.9), ValueError,
+     "fractions in \\[0, 1\\]"),
+    (lambda b: transfer.steps_to_reach([100, 200], [0.5, 0.9], -0.1), ValueError, "between 0"),
+    (lambda b: transfer.load_base("/nonexistent"), ValueError, "data_dir must be an existing"),
+    (lambda b: transfer.load_base(123), TypeError, "data_dir must be a path"),
+    (lambda b: transfer.letters_dataset(2, seed=0, chars=5), TypeError, "chars must be a string"),
+])
+def test_review_cases_are_clear_errors(base, call, error, match):
+    with pytest.raises(error, match=match):
+        call(base)
+
+
+def test_steps_to_reach_with_unsorted_steps_takes_the_earliest():
+    assert transfer.steps_to_reach([300, 100, 200], [0.95, 0.5, 0.92], 0.9) == 200
+    assert transfer.steps_to_reach([300, 100, 200], [0.95, 0.5, 0.92], 0.99) is None
+

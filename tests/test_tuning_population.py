@@ -99,3 +99,27 @@ def test_population_rejects_bad_data(small_data):
         tuning.MLPPopulation(x, y, learning_rates=[1e-3], hidden=2).evaluate(x[:, :10], y)
     with pytest.raises(ValueError, match="epochs must be at least 1"):
         tuning.MLPPopulation(x, y, learning_rates=[1e-3]).train(0)
+
+
+# --------------------------------------------------------------------------- the bad-inputs review
+
+
+@pytest.mark.parametrize("kwargs, error, match", [
+    ({"learning_rates": [1e-3], "n_classes": "10"}, TypeError, "n_classes must be an integer"),
+    ({"learning_rates": [1e-3], "init_seeds": ["a"]}, TypeError, r"init_seeds\[0\] must be an int"),
+    ({"learning_rates": [1e-3, 1e-2], "init_seeds": [1.9, 2.2]}, TypeError, "must be an integer"),
+    ({"learning_rates": [1e-3], "init_seeds": 3}, TypeError, "one integer seed per member"),
+    ({"learning_rates": [1e-3], "init_seeds": "12"}, TypeError, "one integer seed per member"),
+])
+def test_review_cases_are_clear_errors(small_data, kwargs, error, match):
+    x, y, _, _ = small_data
+    with pytest.raises(error, match=match):
+        tuning.MLPPopulation(x, y, **kwargs)
+
+
+def test_integer_seeds_of_any_kind_are_accepted(small_data):
+    x, y, _, _ = small_data
+    a = tuning.MLPPopulation(x, y, learning_rates=[1e-3, 1e-3], init_seeds=np.array([1, 2]))
+    b = tuning.MLPPopulation(x, y, learning_rates=[1e-3, 1e-3], init_seeds=[1, 2])
+    assert all(np.array_equal(u, v) for u, v in zip(a.params, b.params, strict=True))
+

@@ -28,10 +28,32 @@ def test_epoch_recorder_survives_deepcopy_and_counts():
 
 
 def test_best_so_far_bad_inputs():
-    with pytest.raises(ValueError, match="non-empty list"):
+    with pytest.raises(ValueError, match="records is empty"):
         tuning.best_so_far([])
-    with pytest.raises(ValueError, match="metric 'val_loss' is not in the records"):
+    with pytest.raises(ValueError, match="record 0 has no 'val_loss'"):
         tuning.best_so_far([{"spent": 1, "epoch": 1, "val_accuracy": 0.3}], "val_loss")
+    with pytest.raises(TypeError, match="records must be a list of dicts"):
+        tuning.best_so_far([1, 2])
+    with pytest.raises(TypeError, match="records must be a list of dicts"):
+        tuning.best_so_far({"spent": 1})
+    with pytest.raises(ValueError, match="record 1 has no 'val_accuracy'"):
+        tuning.best_so_far([{"spent": 1, "val_accuracy": 0.3}, {"spent": 2, "loss": 0.1}])
+    with pytest.raises(ValueError, match="mode='max' or mode='min'"):
+        tuning.best_so_far([{"spent": 1, "speed": 3.0}], "speed")
+    with pytest.raises(ValueError, match="mode must be one of"):
+        tuning.best_so_far([{"spent": 1, "val_accuracy": 0.3}], mode="up")
+
+
+def test_best_so_far_skips_nan_and_knows_a_loss_is_minimised():
+    records = [{"spent": k + 1, "val_accuracy": a, "val_loss": l_}
+               for k, (a, l_) in enumerate([(0.5, 2.0), (float("nan"), float("nan")),
+                                            (0.7, 1.0), (0.6, 1.5)])]
+    _, best = tuning.best_so_far(records)
+    assert best.tolist() == [0.5, 0.5, 0.7, 0.7]
+    _, lowest = tuning.best_so_far(records, "val_loss")
+    assert lowest.tolist() == [2.0, 2.0, 1.0, 1.0]
+    _, forced = tuning.best_so_far(records, "val_loss", mode="max")
+    assert forced.tolist() == [2.0, 2.0, 2.0, 2.0]
 
 
 def test_trials_frame_reads_oracle_trials():

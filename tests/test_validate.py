@@ -53,3 +53,60 @@ def test_good_inputs_come_back_normalised():
     assert validate.array([[1, 2]], "X", shape=(None, 2)).dtype == np.float64
     assert validate.function(len, "f") is len
     assert validate.array([np.inf], "x", finite=False)[0] == np.inf
+
+
+# --------------------------------------------------------------------------- the bad-inputs review
+
+
+@pytest.mark.parametrize("call, error, match", [
+    (lambda: validate.choice(np.array(["a", "b"]), "kind", ["a", "b"]), TypeError, "one of"),
+    (lambda: validate.choice(True, "n", [1, 2]), ValueError, "one of"),       # True is not 1
+    (lambda: validate.array(["1", "2"], "X"), TypeError, "strings"),
+    (lambda: validate.array(np.array([1 + 2j]), "X"), TypeError, "complex"),
+    (lambda: validate.array(np.array([1, None], dtype=object), "X"), TypeError, "objects"),
+    (lambda: validate.array("12", "X"), TypeError, "the string '12'"),
+    (lambda: validate.labels([1e20]), ValueError, "small whole numbers"),
+    (lambda: validate.labels(np.array([2**63], dtype=np.uint64)), ValueError, "small whole"),
+    (lambda: validate.labels([0, 3], n_classes=0), ValueError, "n_classes must be at least 1"),
+    (lambda: validate.labels([0, 1], n_classes="2"), TypeError, "n_classes must be an integer"),
+    (lambda: validate.labels([0, 1], length="2"), TypeError, "length must be an integer"),
+    (lambda: validate.same_length("a", 5, "b", [1]), TypeError, "a must be an array with one row"),
+    (lambda: validate.same_length("a", [1], "b", "xy"), TypeError, "b must be an array"),
+    (lambda: validate.probabilities([[0.5, 0.5]], "p", axis=2), ValueError, "axis must be at most 1"),
+    (lambda: validate.probabilities([[0.5, 0.5]], "p", axis="1"), TypeError, "axis must be an int"),
+    (lambda: validate.probabilities([[0.5, 0.4]], "p", axis=1, hint="try this"), ValueError,
+     "row 0 sums to 0.9.*try this"),
+    (lambda: validate.function(None, "f", hint="it takes x"), TypeError, "got None.*it takes x"),
+    (lambda: validate.keras_model(np.zeros(3)), TypeError, "must be a Keras model"),
+    (lambda: validate.keras_model(None, "base"), TypeError, "base must be a Keras model"),
+    (lambda: validate.path(123, "data_dir"), TypeError, "data_dir must be a path"),
+    (lambda: validate.path("", "data_dir"), TypeError, "must be a path"),
+    (lambda: validate.path("/nonexistent/x", "data_dir", kind="dir"), ValueError,
+     "existing folder.*does not exist"),
+    (lambda: validate.path(__file__, "data_dir", kind="dir"), ValueError, r"\(a file\)"),
+    (lambda: validate.path("/nonexistent/x", "f", kind="file"), ValueError, "existing file"),
+])
+def test_review_cases_are_clear_errors(call, error, match):
+    with pytest.raises(error, match=match):
+        call()
+
+
+def test_validate_keeps_what_it_accepts():
+    assert validate.choice(1, "n", [1, 2]) == 1 and validate.choice("a", "k", ("a",)) == "a"
+    x = np.ones(3)
+    assert validate.array(x, "x") is x                       # no copy when nothing changes
+    assert validate.array([True, False], "x").tolist() == [1.0, 0.0]
+    assert validate.path("data", "d").name == "data"
+    assert validate.labels(np.array([3], dtype=np.uint64)).tolist() == [3]
+
+
+def test_keras_model_and_compiled():
+    keras = pytest.importorskip("keras")
+    model = keras.Sequential([keras.Input((2,)), keras.layers.Dense(1)])
+    assert validate.keras_model(model) is model
+    with pytest.raises(ValueError, match="model is not compiled"):
+        validate.keras_model(model, compiled=True)
+    model.compile(loss="mse", optimizer="sgd")
+    assert validate.keras_model(model, compiled=True) is model
+    with pytest.raises(TypeError, match="Keras model"):
+        validate.keras_model(keras.layers.Dense(1))

@@ -1,7 +1,7 @@
 """A cluster of worker processes on loopback, started, watched and always stopped.
 
 :func:`free_ports` and :func:`tf_config` give each worker its address and the ``TF_CONFIG`` it
-reads; :func:`run_workers` starts ``n`` workers (``python -m helpers.distributed.worker``) that
+reads; :func:`run_workers` starts ``n`` workers (``python -m helpers.distributed``) that
 train with ``tf.distribute.MultiWorkerMirroredStrategy``, bounded in time, and reads back what
 each wrote to its folder.
 """
@@ -102,17 +102,16 @@ def run_workers(n_workers: int, inputs: dict, out_dir, *, epochs: int, global_ba
     if not isinstance(inputs, dict) or not {"x", "y", "w0"} <= set(inputs):
         raise TypeError("inputs must be a dict with the arrays 'x', 'y' and the initial weights "
                         "'w0', 'w1', ...")
-    x = validate.array(inputs["x"], "inputs['x']", ndim=2, finite=True)
-    validate.labels(inputs["y"], "inputs['y']", length=len(x))
+    x = validate.array(inputs["x"], "inputs['x']", shape=(None, 64), finite=True)
+    validate.labels(inputs["y"], "inputs['y']", n_classes=10, length=len(x))
+    _check_weights(inputs)
     if global_batch % n_workers:
         raise ValueError(f"global_batch={global_batch} must be a multiple of n_workers="
                          f"{n_workers}: each worker takes an equal shard of every batch.")
     if len(x) % global_batch:
         raise ValueError(f"the {len(x)} training examples must be a whole number of global "
                          f"batches of {global_batch}; trim x and y.")
-    out_dir = Path(out_dir)
-    if not out_dir.is_dir():
-        raise ValueError(f"out_dir must be an existing folder, got {str(out_dir)!r}.")
+    out_dir = validate.path(out_dir, "out_dir", kind="dir")
     np.savez(out_dir / "inputs.npz", **{k: np.asarray(v) for k, v in inputs.items()})
     settings = {"epochs": epochs, "global_batch": global_batch, "learning_rate": learning_rate,
                 "try_fit": try_fit}
@@ -125,6 +124,22 @@ def run_workers(n_workers: int, inputs: dict, out_dir, *, epochs: int, global_ba
         except _PortTaken as err:
             last = err
     raise RuntimeError(f"the workers could not bind their ports after {attempts} attempts: {last}")
+
+
+def _check_weights(inputs: dict) -> None:
+    """``w0, w1, ...``: the four arrays of make_model's ``get_weights()``, in order."""
+    names = sorted((k for k in inputs if k.startswith("w")), key=lambda k: (len(k), k))
+    if names != ["w0", "w1", "w2", "w3"]:
+        raise ValueError(f"inputs must hold the four initial weights 'w0'..'w3' of make_model "
+                         f"(kernel, bias, kernel, bias), got {names}.")
+    w = [validate.array(inputs[k], f"inputs[{k!r}]") for k in names]
+    hidden = w[0].shape[1] if w[0].ndim == 2 else None
+    expected = [(64, hidden), (hidden,), (hidden, 10), (10,)]
+    for k, arr, shape in zip(names, w, expected, strict=True):
+        if hidden is None or arr.shape != shape:
+            raise ValueError(f"inputs[{k!r}] has shape {arr.shape}, but make_model(hidden) takes "
+                             f"weights of shapes (64, h), (h,), (h, 10), (10,); use "
+                             f"initial_weights(hidden, seed).")
 
 
 class _PortTaken(RuntimeError):
@@ -142,7 +157,7 @@ def _start_and_wait(ports: list[int], out_dir: Path, timeout: float) -> list[dic
             log = open(out_dir / f"worker{index}.log", "w+b")  # noqa: SIM115 (closed below)
             logs.append(log)
             procs.append(subprocess.Popen(
-                [sys.executable, "-m", "helpers.distributed.worker", "--index", str(index),
+                [sys.executable, "-m", "helpers.distributed", "--index", str(index),
                  "--out", str(out_dir)], env=env, stdout=log, stderr=subprocess.STDOUT,
                 stdin=subprocess.DEVNULL, cwd=str(out_dir)))
         deadline, timed_out = time.monotonic() + timeout, False

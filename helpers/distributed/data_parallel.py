@@ -27,7 +27,7 @@ def shard_batch(x, y, n_replicas: int) -> list[tuple[np.ndarray, np.ndarray]]:
     evenly (as it does in the lesson; ``tf.distribute`` handles a ragged last batch by weighting).
     """
     x = validate.array(x, "x", min_ndim=1)
-    y = np.asarray(y)
+    y = validate.array(y, "y", min_ndim=1, dtype=None)
     validate.same_length("x", x, "y", y)
     n_replicas = validate.integer(n_replicas, "n_replicas", minimum=1)
     if len(x) % n_replicas:

@@ -1,7 +1,7 @@
 """One worker process of :func:`helpers.distributed.cluster.run_workers` (run as a module).
 
-``python -m helpers.distributed.worker --index i --out FOLDER`` reads ``TF_CONFIG`` and the inputs
-in ``FOLDER``, trains :func:`~helpers.distributed.data_parallel.make_model` with
+``python -m helpers.distributed --index i --out FOLDER`` (the package's ``__main__``) reads
+``TF_CONFIG`` and the inputs in ``FOLDER``, trains ``data_parallel.make_model`` with
 ``MultiWorkerMirroredStrategy`` and a custom loop (``strategy.run``), tries Keras's ``fit`` under
 the same strategy, and writes its losses, weights and timings back to ``FOLDER``.
 """
@@ -42,7 +42,7 @@ def _fit_error(strategy, inputs, x, y, batch) -> str | None:
 
 def worker_main(argv=None) -> None:
     """One worker: read TF_CONFIG and the inputs, train with a custom loop, write the results."""
-    parser = argparse.ArgumentParser(prog="python -m helpers.distributed.worker")
+    parser = argparse.ArgumentParser(prog="python -m helpers.distributed")
     parser.add_argument("--index", type=int, required=True)
     parser.add_argument("--out", required=True)
     args = parser.parse_args(argv)
@@ -96,7 +96,3 @@ def worker_main(argv=None) -> None:
             "seconds": seconds, "n_replicas": n_workers,
             "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
     (out_dir / f"result{args.index}.json").write_text(json.dumps(info), encoding="utf-8")
-
-
-if __name__ == "__main__":
-    worker_main()

@@ -109,6 +109,12 @@ def _tolerances(rtol, atol) -> tuple[float, float]:
             validate.number(atol, "atol", non_negative=True))
 
 
+def _text(value, name: str) -> str:
+    if not isinstance(value, str):
+        raise TypeError(f"{name} must be a string, got {validate.describe(value)}.")
+    return value
+
+
 def _copy(args: tuple) -> tuple:
     return tuple(a.copy() if isinstance(a, np.ndarray) else a for a in args)
 
@@ -139,6 +145,8 @@ def check_function(candidate: Callable | None, reference: Callable, make_args: C
         raise TypeError("edges must be a list of (label, args tuple) pairs.")
     if not edges and not trials:
         raise ValueError("check_function needs edge cases or random trials (trials >= 1).")
+    if name is not None:
+        _text(name, "name")
     name = name or getattr(candidate, "__name__", "your function")
     if candidate is None:
         return not_yet(name, "write the function")
@@ -163,6 +171,9 @@ def check_function(candidate: Callable | None, reference: Callable, make_args: C
                          f"your function does not handle)?")
         if compare is not None:
             problem = compare(got, raw)
+            if problem is not None and not isinstance(problem, str):
+                raise TypeError(f"compare must return None (they agree) or a sentence, got "
+                                f"{validate.describe(problem)}: the exercise is broken.")
             problem = problem and f"{name}{context}: {problem}"
         else:
             problem = _compare(got, _expected(raw, "reference"), name, rtol, atol, context)
@@ -186,8 +197,8 @@ def check_value(answer, expected, *, name: str = "your answer", rtol: float = 1e
     """
     rtol, atol = _tolerances(rtol, atol)
     expected = _expected(expected, "expected value")
-    if not isinstance(hint, str):
-        raise TypeError(f"hint must be a string, got {validate.describe(hint)}.")
+    _text(hint, "hint")
+    _text(name, "name")
     if answer is None:
         return not_yet(name, "compute it")
     problem = _compare(answer, expected, name, rtol, atol)
@@ -211,12 +222,20 @@ def check_choice(answer, correct, options: Sequence, *, name: str = "your choice
     if explanations is not None and not isinstance(explanations, dict):
         raise TypeError(f"explanations must be a dict (wrong option -> why), got "
                         f"{validate.describe(explanations)}.")
+    stray = [k for k in (explanations or {}) if k not in options]
+    if stray:  # (the correct option may have one too: it depends on what was measured)
+        raise ValueError(f"explanations explain {stray!r}, which are not among the options "
+                         f"{options!r}.")
+    _text(why_right, "why_right")
+    _text(name, "name")
     listed = ", ".join(map(repr, options))
     if answer is None:
         return not_yet(name, f"pick one of {listed}")
-    try:
-        known = answer in options and not isinstance(answer, bool | np.bool_)
-    except Exception:  # an array, or something that cannot be compared
+    try:  # one of the options itself: not an array that contains it, not True for 1
+        validate.choice(answer, name, options)
+        known = not isinstance(answer, bool | np.bool_) or any(
+            isinstance(o, bool | np.bool_) for o in options)
+    except (TypeError, ValueError):
         known = False
     if not known:
         return _fail(f"{name} is {validate.describe(answer)}; pick one of {listed}.")
@@ -254,6 +273,7 @@ def check_model(model, x, *, output_shape: Sequence | None = None, n_params: int
         low = validate.number(output_range[0], "output_range[0]")
         high = validate.number(output_range[1], "output_range[1]", above=low)
     rows_sum_to_one = validate.boolean(rows_sum_to_one, "rows_sum_to_one")
+    _text(name, "name")
     if changes_in_training is not None:
         changes_in_training = validate.boolean(changes_in_training, "changes_in_training")
     if model is None:

@@ -38,6 +38,7 @@ class MLPPopulation:
     def __init__(self, x, y, *, learning_rates, momenta=None, optimizer: str = "adam",
                  hidden: int = 32, batch_size: int = 64, seed: int = 0, init_seeds=None,
                  n_classes: int = 10):
+        n_classes = validate.integer(n_classes, "n_classes", minimum=2)
         self.x = validate.array(x, "x", ndim=2)
         self.y = validate.labels(y, "y", n_classes=n_classes, length=len(self.x))
         lr = validate.array(learning_rates, "learning_rates", ndim=1)
@@ -56,7 +57,10 @@ class MLPPopulation:
         if init_seeds is None:
             seeds = [self.seed] * p
         else:
-            seeds = [validate.seed(int(s), "init_seeds") for s in np.asarray(init_seeds).ravel()]
+            if isinstance(init_seeds, str | bytes) or np.ndim(init_seeds) != 1:
+                raise TypeError(f"init_seeds must be a list with one integer seed per member, got "
+                                f"{validate.describe(init_seeds)}.")
+            seeds = [validate.seed(s, f"init_seeds[{i}]") for i, s in enumerate(init_seeds)]
             if len(seeds) != p:
                 raise ValueError(f"init_seeds needs one seed per member ({p}), got {len(seeds)}.")
         self.lr, self.momentum = lr, mom

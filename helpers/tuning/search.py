@@ -1,10 +1,15 @@
 """Grid search, random search and successive halving at equal budgets, on :class:`MLPPopulation`.
 
-Each search trains its configurations as one population of networks (every member sees the same
-mini-batches and starts from the same weights) and reports each one's validation accuracy.
+Each search trains its configurations as populations of networks (every member sees the same
+mini-batches and starts from the same weights) and reports each one's validation accuracy. A
+configuration may set ``learning_rate`` (required), ``momentum`` and ``batch_size``: members with
+the same batch size train as one population, so every dimension given is used; any other
+dimension is refused rather than drawn and ignored.
 """
 
 from __future__ import annotations
+
+from collections.abc import Mapping
 
 import numpy as np
 
@@ -12,56 +17,144 @@ from helpers import validate
 from helpers.tuning.population import MLPPopulation
 from helpers.tuning.spaces import _check_space, grid_configs, random_configs
 
-__all__ = ["grid_search", "random_search", "successive_halving"]
+__all__ = ["grid_search", "random_search", "successive_halving", "DIMENSIONS"]
+
+#: The hyper-parameters a search may vary (each configuration's value is used for that member).
+DIMENSIONS = ("learning_rate", "momentum", "batch_size")
+#: The fixed network settings ``**net`` may give (see :class:`MLPPopulation`).
+NET_SETTINGS = ("optimizer", "hidden", "batch_size", "n_classes")
+
+
+def _check_dimensions(names, what: str) -> None:
+    unknown = sorted(str(n) for n in names if n not in DIMENSIONS)
+    if unknown:
+        raise ValueError(f"{what} has the dimension(s) {unknown}, which the searches cannot vary "
+                         f"(they would be drawn and ignored); use only {list(DIMENSIONS)}.")
+    if "learning_rate" not in names:
+        raise ValueError(f"{what} must hold a 'learning_rate' dimension.")
 
 
 def _check_configs(configs) -> dict:
-    if not isinstance(configs, dict) or "learning_rate" not in configs:
-        raise TypeError(f"configs must be a dict with a 'learning_rate' array (and optionally "
-                        f"'momentum'), e.g. from random_configs; got {validate.describe(configs)}.")
-    return configs
+    if not isinstance(configs, Mapping):
+        raise TypeError(f"configs must be a dict name -> array (e.g. from random_configs), got "
+                        f"{validate.describe(configs)}.")
+    _check_dimensions(configs, "configs")
+    arrays = {name: validate.array(values, f"configs[{name!r}]", ndim=1)
+              for name, values in configs.items()}
+    for name, values in arrays.items():
+        validate.same_length("configs['learning_rate']", arrays["learning_rate"],
+                             f"configs[{name!r}]", values)
+    if "batch_size" in arrays:
+        sizes = arrays["batch_size"]
+        if np.any(sizes != np.round(sizes)) or sizes.min() < 1:
+            raise ValueError(f"configs['batch_size'] must hold whole numbers >= 1, got "
+                             f"{sorted(set(sizes.tolist()))[:6]}.")
+        arrays["batch_size"] = sizes.astype(np.int64)
+    return arrays
 
 
-def _search(configs: dict, data, epochs: int, seed: int, **net) -> dict:
+def _check_net(net: dict, configs: dict) -> dict:
+    unknown = sorted(set(net) - set(NET_SETTINGS))
+    if unknown:
+        raise TypeError(f"unknown setting(s) {unknown}; a search passes only {list(NET_SETTINGS)} "
+                        f"on to MLPPopulation (seed is the search's own argument).")
+    if "batch_size" in net and "batch_size" in configs:
+        raise ValueError("batch_size is both a search dimension and a fixed setting "
+                         "(batch_size=...): keep one.")
+    return net
+
+
+class _Groups:
+    """The configurations as populations, one per batch size, indexed by configuration number."""
+
+    def __init__(self, configs: dict, x, y, seed: int, net: dict):
+        n = len(configs["learning_rate"])
+        sizes = configs.get("batch_size")
+        if sizes is None:
+            parts = [(np.arange(n), {})]
+        else:
+            parts = [(np.flatnonzero(sizes == b), {"batch_size": int(b)}) for b in np.unique(sizes)]
+        self.groups = []
+        for members, extra in parts:
+            momenta = configs["momentum"][members] if "momentum" in configs else None
+            self.groups.append((members, MLPPopulation(
+                x, y, learning_rates=configs["learning_rate"][members], momenta=momenta,
+                seed=seed, **net, **extra)))
+        self.alive = np.concatenate([m for m, _ in self.groups])
+        self.epochs_spent = 0
+
+    def train_to(self, epochs: int) -> None:
+        for _, pop in self.groups:
+            more = epochs - int(pop.epochs_trained[0])
+            if more > 0:
+                pop.train(more)
+                self.epochs_spent += more * pop.size
+
+    def evaluate(self, x, y) -> tuple[np.ndarray, np.ndarray]:
+        """Accuracy and loss of every alive configuration, in the order of ``self.alive``."""
+        where = {int(g): k for k, g in enumerate(self.alive)}
+        acc, loss = np.empty(len(self.alive)), np.empty(len(self.alive))
+        for members, pop in self.groups:
+            a, l_ = pop.evaluate(x, y)
+            rows = [where[int(g)] for g in members]
+            acc[rows], loss[rows] = a, l_
+        return acc, loss
+
+    def keep(self, chosen: np.ndarray) -> None:
+        """Keep the configurations ``chosen`` (indices into the configs), in that order."""
+        rank = {int(g): r for r, g in enumerate(chosen)}
+        kept = []
+        for members, pop in self.groups:
+            local = sorted((i for i, g in enumerate(members) if int(g) in rank),
+                           key=lambda i: rank[int(members[i])])
+            if local:
+                pop.keep(np.array(local))
+                kept.append((members[local], pop))
+        self.groups = kept
+        self.alive = np.array(chosen)
+
+
+def _search(configs: dict, data, epochs: int, seed: int, net: dict) -> dict:
     x_train, y_train, x_val, y_val = data
-    pop = MLPPopulation(x_train, y_train, learning_rates=configs["learning_rate"],
-                        momenta=configs.get("momentum"), seed=seed, **net)
-    pop.train(epochs)
-    acc, loss = pop.evaluate(x_val, y_val)
+    groups = _Groups(configs, x_train, y_train, seed, net)
+    groups.train_to(epochs)
+    acc, loss = groups.evaluate(x_val, y_val)
     best = int(np.argmax(acc))
     return {"configs": configs, "accuracy": acc, "loss": loss, "best": best,
-            "best_accuracy": float(acc[best]), "epochs_spent": pop.epochs_spent}
+            "best_accuracy": float(acc[best]), "epochs_spent": groups.epochs_spent}
 
 
 def _check_data(data):
     if not isinstance(data, tuple | list) or len(data) != 4:
-        raise TypeError("data must be (x_train, y_train, x_val, y_val).")
+        raise TypeError(f"data must be the tuple (x_train, y_train, x_val, y_val), got "
+                        f"{validate.describe(data)}.")
     return data
 
 
 def grid_search(space: dict, budget: int, data, *, epochs: int = 10, seed: int = 0, **net) -> dict:
     """Train the grid of about ``budget`` configurations on ``data = (x_train, y_train, x_val, y_val)``.
 
-    ``space`` must hold ``learning_rate`` and may hold ``momentum``. Returns the configurations,
-    each one's validation accuracy and loss, the index of the best and its accuracy.
-    ``net`` goes to :class:`MLPPopulation` (``optimizer``, ``hidden``, ``batch_size``).
+    ``space`` must hold ``learning_rate`` and may hold ``momentum`` and ``batch_size`` (any other
+    dimension raises). Returns the configurations, each one's validation accuracy and loss, the
+    index of the best, its accuracy and the epochs spent (over all configurations). ``net`` goes to
+    :class:`MLPPopulation` (``optimizer``, ``hidden``, ``batch_size``, ``n_classes``).
     """
     data = _check_data(data)
-    if "learning_rate" not in _check_space(space):
-        raise ValueError("space must hold a 'learning_rate' dimension.")
+    _check_dimensions(_check_space(space), "space")
     epochs = validate.integer(epochs, "epochs", minimum=1)
-    return _search(grid_configs(space, budget), data, epochs, validate.seed(seed), **net)
+    seed = validate.seed(seed)
+    configs = _check_configs(grid_configs(space, budget))
+    return _search(configs, data, epochs, seed, _check_net(net, configs))
 
 
 def random_search(space: dict, budget: int, data, *, epochs: int = 10, seed: int = 0, **net) -> dict:
     """Like :func:`grid_search`, with ``budget`` random draws (from ``np.random.default_rng(seed)``)."""
     data = _check_data(data)
-    if "learning_rate" not in _check_space(space):
-        raise ValueError("space must hold a 'learning_rate' dimension.")
+    _check_dimensions(_check_space(space), "space")
     epochs = validate.integer(epochs, "epochs", minimum=1)
     seed = validate.seed(seed)
-    configs = random_configs(space, budget, np.random.default_rng(seed))
-    return _search(configs, data, epochs, seed, **net)
+    configs = _check_configs(random_configs(space, budget, np.random.default_rng(seed)))
+    return _search(configs, data, epochs, seed, _check_net(net, configs))
 
 
 def successive_halving(configs: dict, data, *, max_epochs: int = 9, factor: int = 3,
@@ -75,26 +168,25 @@ def successive_halving(configs: dict, data, *, max_epochs: int = 9, factor: int 
     """
     data = _check_data(data)
     configs = _check_configs(configs)
+    net = _check_net(net, configs)
     max_epochs = validate.integer(max_epochs, "max_epochs", minimum=1)
     factor = validate.integer(factor, "factor", minimum=2)
     x_train, y_train, x_val, y_val = data
-    pop = MLPPopulation(x_train, y_train, learning_rates=configs["learning_rate"],
-                        momenta=configs.get("momentum"), seed=validate.seed(seed), **net)
+    groups = _Groups(configs, x_train, y_train, validate.seed(seed), net)
     rungs, target = [], max_epochs
     while target >= 1:
         rungs.append(target)
         target //= factor
     rungs = rungs[::-1]
-    alive = np.arange(pop.size)
     history = []
     for r, epochs in enumerate(rungs):
-        pop.train(epochs - int(pop.epochs_trained[0]))
-        acc, _ = pop.evaluate(x_val, y_val)
-        history.append({"epochs": epochs, "members": alive.copy(), "accuracy": acc})
+        groups.train_to(epochs)
+        acc, _ = groups.evaluate(x_val, y_val)
+        history.append({"epochs": epochs, "members": groups.alive.copy(), "accuracy": acc})
         if r < len(rungs) - 1:
-            n_keep = max(1, pop.size // factor)
+            n_keep = max(1, len(groups.alive) // factor)
             top = np.argsort(-acc, kind="stable")[:n_keep]
-            alive, _ = alive[top], pop.keep(top)
+            groups.keep(groups.alive[top])
     best = int(np.argmax(acc))
-    return {"accuracy": acc, "best": int(alive[best]), "best_accuracy": float(acc[best]),
-            "epochs_spent": pop.epochs_spent, "rungs": history}
+    return {"accuracy": acc, "best": int(groups.alive[best]), "best_accuracy": float(acc[best]),
+            "epochs_spent": groups.epochs_spent, "rungs": history}

@@ -72,12 +72,40 @@ def trials_frame(tuner):
     return frame
 
 
-def best_so_far(records, metric: str = "val_accuracy"):
-    """From :func:`epoch_recorder` records: epochs spent and the best ``metric`` seen so far."""
-    if not isinstance(records, list) or not records:
-        raise ValueError("records must be a non-empty list (epoch_recorder().records after a search).")
-    if metric not in records[0]:
-        raise ValueError(f"metric {metric!r} is not in the records; they hold "
-                         f"{sorted(k for k in records[0] if k not in ('spent', 'epoch'))}.")
-    spent = np.array([r["spent"] for r in records])
-    return spent, np.maximum.accumulate(np.array([r[metric] for r in records]))
+def _mode(metric: str, mode: str) -> str:
+    mode = validate.choice(mode, "mode", ["auto", "max", "min"])
+    if mode != "auto":
+        return mode
+    name = metric.lower()
+    if "loss" in name or "error" in name:
+        return "min"
+    if any(word in name for word in ("acc", "auc", "precision", "recall", "f1")):
+        return "max"
+    raise ValueError(f"cannot tell whether a higher or a lower {metric!r} is better; pass "
+                     f"mode='max' or mode='min'.")
+
+
+def best_so_far(records, metric: str = "val_accuracy", *, mode: str = "auto"):
+    """From :func:`epoch_recorder` records: epochs spent and the best ``metric`` seen so far.
+
+    ``mode="auto"`` takes the largest value for an accuracy-like metric (``acc``, ``auc``,
+    ``precision``, ``recall``, ``f1`` in its name) and the smallest for a loss or an error; other
+    names need ``mode="max"`` or ``"min"``. An epoch whose value is NaN (a diverged trial) is not
+    a best; the running best skips it.
+    """
+    if not isinstance(records, list) or not all(isinstance(r, dict) for r in records):
+        raise TypeError(f"records must be a list of dicts (epoch_recorder().records after a "
+                        f"search), got {validate.describe(records)}.")
+    if not records:
+        raise ValueError("records is empty: the search trained no epoch.")
+    if not isinstance(metric, str):
+        raise TypeError(f"metric must be the name of a logged metric such as 'val_accuracy', got "
+                        f"{validate.describe(metric)}.")
+    for i, r in enumerate(records):
+        if metric not in r or "spent" not in r:
+            raise ValueError(f"record {i} has no {metric!r} (or no 'spent'); the records hold "
+                             f"{sorted(k for k in r if k not in ('spent', 'epoch'))}.")
+    better = np.fmax if _mode(metric, mode) == "max" else np.fmin
+    spent = validate.array([r["spent"] for r in records], "spent", dtype=None)
+    values = validate.array([r[metric] for r in records], metric, finite=False)
+    return spent, better.accumulate(values)
