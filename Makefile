@@ -46,6 +46,7 @@ help:
 	@echo "make run        set up, execute every lesson headlessly, write build/run_report.md"
 	@echo "make lab        set up, open JupyterLab on the lessons"
 	@echo "make test       set up, run unit tests and nbval over every notebook (what CI runs)"
+	@echo "make unit       the unit tests of helpers and tools only (no notebooks)"
 	@echo "make notebooks  re-execute every lesson and save its outputs in place (NB=notebooks/05_*.ipynb for one)"
 	@echo "make bench      time each lesson (s and reference units, memory, slowest cells) -> benchmarks/notebook_times.md"
 	@echo "                BASE=<commit>: that commit's lessons and the working tree's side by side, with ratios"
@@ -55,9 +56,12 @@ help:
 	@echo "make claims     every lesson at seeds 1..20 -> benchmarks/claims.md (NB=13: that lesson's rows only)"
 	@echo "                on a Dask cluster: SCHEDULER=tcp://host:8786 (default: a local one, WORKERS=2)"
 	@echo "make exercises  write every lesson with the exercise answers removed to exercises/"
-	@echo "make data       regenerate data/ files and data/MANIFEST.sha256"
+	@echo "make data       regenerate data/ files and data/MANIFEST.sha256 (a shipped model keeps its recorded checksum)"
 	@echo "make pretrained render letters, pretrain lesson 13's base, rewrite data/letters_cnn.keras and the manifest"
-	@echo "make lint       ruff over helpers, tests, scripts and notebooks"
+	@echo "make lint       ruff over helpers, tools, tests, scripts and notebooks"
+	@echo "make venv       only set up .venv (every target does it the first time)"
+	@echo "make lock       after editing requirements.txt: pin every package into requirements.lock"
+	@echo "make clean      remove build/, exercises/ and caches"
 
 venv: $(STAMP)
 

@@ -34,6 +34,17 @@ __all__ = [
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 MANIFEST = "MANIFEST.sha256"
 REGENERATE = "make data   (or: python -m tools.manifest)"
+#: shipped trained models and the command that rebuilds each. A model cannot be remade byte for
+#: byte, so `make data` keeps its recorded checksum and only `make pretrained` records a new one.
+MODELS = {"letters_cnn.keras": "make pretrained   (or: python -m tools.pretrain)"}
+
+
+def _remedy(name: str) -> str:
+    """How to get a correct copy of a shipped file back."""
+    if name in MODELS:
+        return (f"restore it with `git checkout -- data/{name}`, or rebuild it with: "
+                f"{MODELS[name]}")
+    return f"regenerate it with: {REGENERATE}"
 
 
 # --------------------------------------------------------------------------- digits
@@ -231,7 +242,7 @@ def load_data_file(name: str, data_dir: Path | None = None) -> bytes:
                          f"Known files: {sorted(manifest)}.")
     path = data_dir / name
     if not path.exists():
-        raise FileNotFoundError(f"data/{name} is missing; regenerate it with: {REGENERATE}")
+        raise FileNotFoundError(f"data/{name} is missing; {_remedy(name)}")
     data = path.read_bytes()
     if _sha256(data) != manifest[name]:
         if b"\r\n" in data and _sha256(data.replace(b"\r\n", b"\n")) == manifest[name]:
@@ -241,7 +252,7 @@ def load_data_file(name: str, data_dir: Path | None = None) -> bytes:
                 f".gitattributes keeps data/ files LF, so run `git add --renormalize data` (or "
                 f"`git config core.autocrlf false` and check the file out again).")
         raise ValueError(f"data/{name} does not match its checksum in data/{MANIFEST} (the file was "
-                         f"altered or is stale); regenerate it with: {REGENERATE}")
+                         f"altered or is stale); {_remedy(name)}")
     return data
 
 

@@ -45,3 +45,17 @@ def test_learner_copy_drops_outputs_and_solution_explanations():
     assert answers == 1 and len(copy.cells) == 1
     assert copy.cells[0].outputs == [] and copy.cells[0].execution_count is None
     assert nb.cells[0].source.startswith("# BEGIN")  # the lesson itself is untouched
+
+
+def test_learner_copy_keeps_the_next_exercise_that_shares_a_cell_with_an_explanation():
+    shared = ("<details><summary>Solution explained</summary>\n\nThe answer is 2.\n</details>\n\n"
+              "### Exercise 2\n\nWhich option? Set `my_answer` to 'a' or 'b'.\n")
+    nb = _notebook(nbformat.v4.new_markdown_cell(shared),
+                   nbformat.v4.new_markdown_cell("<details>\n<summary>Solution explained</summary>"
+                                                 "\nonly this\n</details>"),
+                   nbformat.v4.new_markdown_cell("<details><summary>More</summary>kept</details>"))
+    copy, _ = make_exercises.learner_copy(nb)
+    texts = [c.source for c in copy.cells]
+    assert len(texts) == 2, texts
+    assert texts[0].startswith("### Exercise 2") and "answer is 2" not in texts[0]
+    assert "Which option?" in texts[0] and texts[1] == nb.cells[2].source

@@ -146,9 +146,18 @@ def exercise_cells(nb) -> list[ExerciseCells]:
     return found
 
 
-def is_solution_explained(cell) -> bool:
-    text = cell.source.lstrip()
-    return cell.cell_type == "markdown" and text.startswith("<details") and "Solution" in text[:200]
+#: a "Solution explained" block: <details><summary>Solution ...</summary> ... </details>
+SOLUTION_EXPLAINED = re.compile(r"<details>\s*<summary>[^<]*Solution[^<]*</summary>.*?</details>\s*",
+                                re.S | re.I)
+
+
+def without_solution_explained(text: str) -> tuple[str, int]:
+    """A markdown cell's text with every "Solution explained" block cut out (and how many).
+
+    Only the block goes: the rest of the cell (the next exercise's statement, say) stays.
+    """
+    cut, count = SOLUTION_EXPLAINED.subn("", text)
+    return cut.strip("\n") + ("\n" if cut.strip() and text.endswith("\n") else ""), count
 
 
 def learner_copy(nb):
@@ -156,8 +165,10 @@ def learner_copy(nb):
     copy = nbformat.from_dict(nb)
     cells, answers = [], 0
     for cell in copy.cells:
-        if is_solution_explained(cell):
-            continue
+        if cell.cell_type == "markdown":
+            cell.source, cut = without_solution_explained(cell.source)
+            if cut and not cell.source.strip():
+                continue  # the cell held only the explanation
         if cell.cell_type == "code":
             cell.source, blocks = blank_source(cell.source)
             answers += blocks

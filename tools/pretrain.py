@@ -19,7 +19,7 @@ from pathlib import Path
 
 from helpers import setup, transfer
 from helpers.data import DATA_DIR
-from tools.manifest import write_manifest
+from tools.manifest import record_model
 
 
 def write_note(report: dict, path) -> None:
@@ -65,7 +65,7 @@ def main(argv=None) -> int:
     print(f"saved {args.out} ({report['bytes']} bytes, {report['parameters']} parameters), "
           f"held-out accuracy {report['heldout_accuracy']:.3f}; note: {note}")
     if args.out.resolve() == (DATA_DIR / transfer.BASE_FILE).resolve():
-        write_manifest()
+        record_model(transfer.BASE_FILE)
         print(f"rewrote {DATA_DIR / 'MANIFEST.sha256'}")
     return 0
 
