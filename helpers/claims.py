@@ -49,10 +49,12 @@ __all__ = ["check_claim", "key_figure", "format_value", "parse_claims", "parse_k
 #: The hygiene tests read this table; README's lesson table follows it. A claim that the lesson
 #: shows only in part says so here ("partly holds: ...") and in the README.
 SYLLABUS_CLAIMS: dict[int, tuple[list[str], str]] = {
-    1: (["01"], "MSE and cross-entropy of the two worked 10-class examples"),
+    1: (["01"], "MSE and cross-entropy of the two worked 10-class examples; a trained model's "
+            "losses are far higher on the examples it gets wrong"),
     2: (["01"], "the gradient of accuracy is zero almost everywhere; the loss's is not"),
-    3: (["01"], "the central-difference gradient agrees with the analytic one"),
-    4: (["01"], "a too-large learning rate diverges, a too-small one barely moves"),
+    3: (["01"], "the central-difference gradient agrees with the analytic one (1e-7 or better)"),
+    4: (["01"], "a too-large learning rate diverges, a too-small one barely moves (on a network, "
+            "at equal budgets)"),
     5: (["05"], "a stack of linear layers equals one linear layer"),
     6: (["05"], "ReLU hidden layers reach a target loss in fewer epochs than sigmoid ones"),
     7: (["07"], "naive softmax overflows; the stable form and from_logits=True do not"),
@@ -66,7 +68,8 @@ SYLLABUS_CLAIMS: dict[int, tuple[list[str], str]] = {
     15: (["11"], "a complex model loses on little data and wins with more (a crossover)"),
     16: (["12"], "data augmentation and data synthesis raise accuracy when labels are few"),
     17: (["13"], "transfer learning beats scratch on scarce data; option 1 vs 2; small fine-tune lr"),
-    18: (["14"], "at 0.5% prevalence 'always no' is 99.5% accurate with recall 0"),
+    18: (["14"], "at 0.5% prevalence 'always no' is 99.5% accurate with recall 0, while a less "
+             "accurate real screener finds at least a quarter of the ill"),
     19: (["14"], "raising the threshold raises precision and lowers recall"),
     20: (["14"], "F1 picks a sensible threshold; the plain average rewards a degenerate classifier"),
     21: (["15"], "random search beats a grid at equal budget; halving needs a fraction of the epochs"),
