@@ -147,7 +147,10 @@ class TwoLayerNet:
 
     def forward(self, X) -> np.ndarray:
         """Class probabilities ``(m, n_out)``; keeps ``Z1, A1, Z2, Y`` for the backward pass."""
-        X = self._check_X(X)
+        return self._forward(self._check_X(X))
+
+    def _forward(self, X) -> np.ndarray:
+        """:meth:`forward` on an input already checked (the numerical gradient's inner loop)."""
         p = self.params
         Z1 = _dense_forward(X, p["W1"], p["b1"])
         A1 = self._g(Z1)
@@ -202,8 +205,11 @@ class TwoLayerNet:
         if h >= 1:
             raise ValueError(f"h must be a small positive step such as 1e-4, got {h!r}.")
 
+        rows = np.arange(len(t))
+
         def f(_):  # numerical_gradient perturbs self.params[name] in place; the loss reads it
-            return self.loss(X, t)
+            self._forward(X)   # X and t were checked once above: 2 * n_params passes follow
+            return float(-_log_softmax(self._cache["Z2"], axis=1)[rows, t].mean())
 
         return {name: _numerical_gradient(f, self.params[name], h=h) for name in PARAM_NAMES}
 
