@@ -336,7 +336,9 @@ def check_claim(number: int | str, statement: str, *args, digits: int = 4,
 
 def key_figure(label: str, value, unit: str = "", *, digits: int = 4) -> None:
     """Print ``Key figure: label = value`` (collected into ``make run``'s report)."""
-    if not isinstance(label, str) or not label.strip() or " = " in label or "\n" in label:
+    if not isinstance(label, str):
+        raise TypeError(f"key_figure needs a one-line text label, got {validate.describe(label)}.")
+    if not label.strip() or " = " in label or "\n" in label:
         raise ValueError(f"key_figure needs a one-line label without ' = ', got {label!r}.")
     if not isinstance(unit, str) or "\n" in unit:
         raise TypeError(f"unit must be a one-line string, got {validate.describe(unit)}.")

@@ -3,8 +3,15 @@
 import numpy as np
 import pytest
 
-from helpers.claims import (SYLLABUS_CLAIMS, check_claim, claim_and_figure_lines, format_value,
-                            key_figure, parse_claims, parse_key_figures)
+from helpers.claims import (
+    SYLLABUS_CLAIMS,
+    check_claim,
+    claim_and_figure_lines,
+    format_value,
+    key_figure,
+    parse_claims,
+    parse_key_figures,
+)
 
 
 def test_a_claim_prints_each_condition_with_its_margin(capsys):
@@ -156,7 +163,7 @@ def test_format_value(value, digits, shown):
 
 
 @pytest.mark.parametrize("label, value, error", [("acc", float("nan"), ValueError),
-                                                 (None, 1.0, ValueError), ("", 1.0, ValueError),
+                                                 (None, 1.0, TypeError), ("", 1.0, ValueError),
                                                  ("a = b", 1.0, ValueError),
                                                  ("acc", None, TypeError), ("acc", "0.9", TypeError),
                                                  ("acc", True, TypeError)])

@@ -13,7 +13,7 @@ import pytest
 
 from helpers.claims import parse_claims
 from tools import ledger
-from tools.runner import Run, printed_text
+from tools.execute import Run, printed_text
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))

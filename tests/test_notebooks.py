@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 
 from helpers.claims import SYLLABUS_CLAIMS
+from tools.execute import code_hashes
 from tools.learner_copies import BEGIN, learner_copy
-from tools.runner import code_hashes
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
@@ -97,7 +97,7 @@ def test_one_parameters_cell_with_seed_and_only_assignments(path):
 def test_papermill_can_inject_parameters(path):
     import nbformat
 
-    from tools.runner import inject_parameters
+    from tools.execute import inject_parameters
 
     injected = inject_parameters(nbformat.read(path, as_version=4), {"seed": 7})
     tags = [c.metadata.get("tags", []) for c in injected.cells]

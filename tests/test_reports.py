@@ -11,7 +11,7 @@ import pytest
 
 from helpers.claims import check_claim, key_figure
 from tools import reports
-from tools.runner import Run
+from tools.execute import Run
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))

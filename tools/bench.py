@@ -66,7 +66,7 @@ REFERENCE_PARTS: list[str] = []
 
 def time_reference(timeout: int = 600) -> float:
     """Seconds of one reference run (kernel start to last cell); raises if it failed."""
-    from tools.runner import execute
+    from tools.execute import execute
 
     run = execute(reference_notebook(), {}, timeout)
     if run.error:
@@ -82,7 +82,7 @@ def _stamp() -> str:
 
 
 def _one(path: Path, params: dict, timeout: int, env: dict | None = None, tag: str = ""):
-    from tools.runner import execute
+    from tools.execute import execute
 
     print(f"running {path.name}{tag} ...", flush=True)
     run = execute(path, params, timeout, record_timing=True, env=env)
@@ -119,7 +119,7 @@ def base_environment(folder: Path) -> dict:
 
 def main(notebooks, out: Path, *, params: dict, timeout: int, base: str | None = None) -> int:
     from tools import reports
-    from tools.runner import machine
+    from tools.execute import machine
 
     reference = [time_reference(timeout)]
     pairs, runs = [], []

@@ -3,7 +3,7 @@
     runs = run_tasks([Task(path, {"seed": s}, timeout=600) for s in range(1, 21)])
     runs = run_tasks(tasks, scheduler="tcp://host:8786")      # an existing cluster
 
-Each task executes one notebook in a kernel of its own (``tools.runner.execute``) on a Dask worker
+Each task executes one notebook in a kernel of its own (``tools.execute.execute``) on a Dask worker
 and returns the runner's ``Run`` (executed notebook, seconds, error, memory). By default the tasks
 run on a ``distributed.LocalCluster`` of ``workers`` processes with one thread each (each task
 starts a TensorFlow kernel that uses the cores itself); with ``scheduler`` they run on an existing
@@ -74,7 +74,7 @@ class Task:
 
 def _execute(path: str, params: dict, timeout: int, record_timing: bool):
     """What a worker runs: the notebook in a kernel of its own (an importable, module-level function)."""
-    from tools.runner import execute
+    from tools.execute import execute
 
     if not Path(path).exists():
         raise FileNotFoundError(
@@ -158,7 +158,7 @@ class Progress:
 def _lost_run(task: Task, reason: str):
     from nbformat import read
 
-    from tools.runner import Run
+    from tools.execute import Run
 
     nb = read(task.path, as_version=4)
     for cell in nb.cells:

@@ -18,8 +18,15 @@ import hashlib
 import sys
 from pathlib import Path
 
-from helpers.data import (COFFEE_FILE, DATA_DIR, MANIFEST, MODELS, _read_manifest,
-                          coffee_roasting_csv, verify_data_files)
+from helpers.data import (
+    COFFEE_FILE,
+    DATA_DIR,
+    MANIFEST,
+    MODELS,
+    _read_manifest,
+    coffee_roasting_csv,
+    verify_data_files,
+)
 
 #: files made again from a generator, byte for byte
 GENERATORS = {COFFEE_FILE: coffee_roasting_csv}

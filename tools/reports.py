@@ -234,8 +234,8 @@ def _u(seconds, unit) -> str:
 
 def sweep_table(runs) -> dict:
     """One lesson at several seeds: per claim and condition its verdicts, per key figure its values
-    (``tools.ledger.aggregate``, which reads the claim blocks with ``helpers.claims``)."""
-    from tools.ledger import aggregate
+    (``tools.tally.aggregate``, which reads the claim blocks with ``helpers.claims``)."""
+    from tools.tally import aggregate
 
     return {"stats": aggregate(runs), "seeds": len(runs)}
 

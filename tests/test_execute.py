@@ -1,4 +1,4 @@
-"""The runner (tools.runner): cleaning, code hashes, what it reads from a run, one real kernel."""
+"""tools.execute: running one lesson in a kernel, cleaning, code hashes, per-cell times."""
 
 import subprocess
 import sys
@@ -9,7 +9,7 @@ import nbformat
 import pytest
 
 from helpers.claims import check_claim, key_figure
-from tools import runner
+from tools import execute as runner
 
 ROOT = Path(__file__).resolve().parent.parent
 
