@@ -205,3 +205,10 @@ def test_alike_tasks_get_their_own_keys():
     a, b = cluster.Task(Path("01_x.ipynb"), {"seed": 1}), cluster.Task(Path("01_x.ipynb"), {"seed": 1})
     keys = cluster._unique_keys([a, b])
     assert keys[id(a)] == "01_x-seed=1" and keys[id(b)] == "01_x-seed=1-2"
+
+
+def test_local_kernels_share_the_cores_instead_of_oversubscribing_them():
+    assert cluster.threads_per_kernel(2, cores=2) == 1
+    assert cluster.threads_per_kernel(2, cores=16) == 8
+    assert cluster.threads_per_kernel(4, cores=2) == 1
+    assert cluster.threads_per_kernel(1, cores=2) == 2

@@ -168,10 +168,25 @@ def _lost_run(task: Task, reason: str):
                note=reason)
 
 
+def threads_per_kernel(workers: int, cores: int | None = None) -> int:
+    """TensorFlow threads for each of ``workers`` kernels sharing this machine's cores.
+
+    TensorFlow's thread pools spin while they wait: two kernels of two threads each on two cores
+    ran every lesson several times slower than one kernel alone. The local cluster's kernels
+    therefore share the cores (at least one thread each); a thread count moves only the last
+    digits, and the test run uses one thread too.
+    """
+    cores = cores or os.cpu_count() or 1
+    return max(1, cores // max(1, workers))
+
+
 def _local_cluster(workers: int):
     import dask
     from distributed import LocalCluster
 
+    threads = str(threads_per_kernel(workers))
+    for name in ("TF_NUM_INTRAOP_THREADS", "TF_NUM_INTEROP_THREADS"):
+        os.environ[name] = threads  # the worker processes, and the kernels they start, inherit it
     with dask.config.set(SCHEDULER_CONFIG):
         return LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
                             dashboard_address=None, worker_dashboard_address=None,

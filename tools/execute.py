@@ -186,7 +186,11 @@ class _PeakMemory(threading.Thread):
     children's peak sum, their number and the largest one (MB).
     """
 
-    def __init__(self, km: KernelManager, interval: float = 0.1):
+    #: Seconds between samples: reading a process's memory map takes its memory lock, and at
+    #: 10 samples a second two kernels on two cores ran measurably slower.
+    INTERVAL = 0.5
+
+    def __init__(self, km: KernelManager, interval: float = INTERVAL):
         super().__init__(daemon=True)
         self.km, self.interval = km, interval
         self.total = self.kernel = self.children = self.largest_child = 0

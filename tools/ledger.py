@@ -36,7 +36,8 @@ LEDGER_MD = ROOT / "benchmarks" / "claims.md"
 FAILED_RUNS = ROOT / "build" / "claims"
 
 LEGEND = """\
-How to read it. Every lesson was run at each seed from start to end in a kernel of its own;
+How to read it. Every lesson was run at each seed from start to end in a kernel of its own (on a
+local cluster, the kernels share the machine's cores: TensorFlow threads = cores / workers);
 *ran to the end* counts the seeds at which no cell raised (every `assert` counts, not only claims).
 For each claim and each of its conditions (as `check_claim` printed them, `helpers.claims`):
 
