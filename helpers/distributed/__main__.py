@@ -1,4 +1,4 @@
-"""``python -m helpers.distributed --index i --out FOLDER``: one worker process (see ``worker``)."""
+"""``python -m helpers.distributed --index i --out FOLDER ...``: one worker process (see ``worker``)."""
 
 from helpers.distributed.worker import worker_main
 
