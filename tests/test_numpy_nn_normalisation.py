@@ -116,3 +116,123 @@ def test_bad_inputs_are_refused_clearly(fn, x, gamma, beta, error, match):
 def test_bad_eps_is_refused(eps, error):
     with pytest.raises(error, match="eps"):
         nn.layer_norm(np.ones((2, 3)), np.ones(3), np.zeros(3), eps=eps)
+
+
+# --------------------------------------------------------------------------- backward passes
+
+def numerical_input_gradient(f, x, h=1e-6):
+    grad = np.zeros_like(x)
+    for idx in np.ndindex(x.shape):
+        up, down = x.copy(), x.copy()
+        up[idx] += h
+        down[idx] -= h
+        grad[idx] = (f(up) - f(down)) / (2 * h)
+    return grad
+
+
+@pytest.mark.parametrize("shape", [(6, 3), (2, 3, 3, 2)])
+def test_batch_norm_backward_matches_the_numerical_gradient(shape, rng):
+    x = rng.normal(loc=2.0, scale=3.0, size=shape)
+    gamma, beta, dy = rng.uniform(0.5, 2, shape[-1]), rng.normal(size=shape[-1]), rng.normal(size=shape)
+    dx, dgamma, dbeta = nn.batch_norm_backward(dy, x, gamma)
+    loss = lambda x_, g_=gamma, b_=beta: float(np.sum(nn.batch_norm(x_, g_, b_) * dy))  # noqa: E731
+    np.testing.assert_allclose(dx, numerical_input_gradient(loss, x), rtol=1e-5, atol=1e-7)
+    np.testing.assert_allclose(dgamma, numerical_input_gradient(lambda g: loss(x, g), gamma),
+                               rtol=1e-6, atol=1e-8)
+    np.testing.assert_allclose(dbeta, numerical_input_gradient(lambda b: loss(x, gamma, b), beta),
+                               rtol=1e-6, atol=1e-8)
+
+
+def test_batch_norm_backward_matches_tensorflow_autodiff_of_keras(rng):
+    tf = pytest.importorskip("tensorflow")
+    x = rng.normal(loc=1.0, scale=2.0, size=(16, 4))
+    gamma, beta, dy = rng.uniform(0.5, 2, 4), rng.normal(size=4), rng.normal(size=(16, 4))
+    layer = keras.layers.BatchNormalization()
+    layer.build(x.shape)
+    layer.gamma.assign(gamma.astype("float32"))
+    layer.beta.assign(beta.astype("float32"))
+    xt = tf.constant(x, tf.float32)
+    with tf.GradientTape() as tape:
+        tape.watch(xt)
+        out = tf.reduce_sum(layer(xt, training=True) * tf.constant(dy, tf.float32))
+    dx_tf, dg_tf, db_tf = tape.gradient(out, [xt, layer.gamma, layer.beta])
+    dx, dgamma, dbeta = nn.batch_norm_backward(dy, x, gamma)
+    for ours, theirs in ((dx, dx_tf), (dgamma, dg_tf), (dbeta, db_tf)):
+        np.testing.assert_allclose(ours, keras.ops.convert_to_numpy(theirs), rtol=1e-3, atol=1e-4)
+
+
+def test_batch_norm_gradient_of_one_example_reaches_every_example_layer_norm_does_not(rng):
+    x = rng.normal(size=(5, 3))
+    dy = np.zeros_like(x)
+    dy[0] = rng.normal(size=3)                 # only example 0's output matters to the loss
+    dx_bn = nn.batch_norm_backward(dy, x, np.ones(3))[0]
+    dx_ln = nn.layer_norm_backward(dy, x, np.ones(3))[0]
+    assert np.all(np.abs(dx_bn[1:]).sum(axis=1) > 1e-3)   # batch-mates get a gradient
+    np.testing.assert_array_equal(dx_ln[1:], 0.0)          # layer norm: nothing crosses examples
+    # the batch-norm gradient sums to zero over the batch (shifting every example changes nothing)
+    np.testing.assert_allclose(dx_bn.sum(axis=0), 0.0, atol=1e-12)
+
+
+@pytest.mark.parametrize("shape, axis", [((4, 5), -1), ((2, 3, 4), -1), ((2, 3, 4), [1, 2]),
+                                         ((2, 3, 3, 2), [1, 2, 3])])
+def test_layer_norm_backward_matches_the_numerical_gradient(shape, axis, rng):
+    x = rng.normal(loc=-1.0, scale=2.0, size=shape)
+    pshape = shape[-1:] if axis == -1 else shape[1:]
+    gamma, dy = rng.uniform(0.5, 2, pshape), rng.normal(size=shape)
+    dx, dgamma, dbeta = nn.layer_norm_backward(dy, x, gamma, axis=axis)
+    beta = np.zeros(pshape)
+    loss = lambda x_, g_=gamma: float(np.sum(nn.layer_norm(x_, g_, beta, axis=axis) * dy))  # noqa: E731
+    np.testing.assert_allclose(dx, numerical_input_gradient(loss, x), rtol=1e-5, atol=1e-7)
+    np.testing.assert_allclose(dgamma, numerical_input_gradient(lambda g: loss(x, g), gamma),
+                               rtol=1e-6, atol=1e-8)
+    np.testing.assert_allclose(dbeta, dy.sum(axis=tuple(range(dy.ndim - len(pshape)))), rtol=1e-12)
+
+
+def test_layer_norm_over_several_axes_matches_keras_and_merges_them(rng):
+    x = rng.normal(loc=2.0, scale=3.0, size=(3, 4, 4, 2))
+    gamma, beta = rng.uniform(0.5, 2, (4, 4, 2)), rng.normal(size=(4, 4, 2))
+    layer = keras.layers.LayerNormalization(axis=[1, 2, 3])
+    layer.build(x.shape)
+    layer.gamma.assign(gamma.astype("float32"))
+    layer.beta.assign(beta.astype("float32"))
+    theirs = keras.ops.convert_to_numpy(layer(x.astype("float32")))
+    ours = nn.layer_norm(x, gamma, beta, axis=[1, 2, 3])
+    np.testing.assert_allclose(ours, theirs, rtol=1e-4, atol=1e-4)
+    # the notes: reshape each example to one row of h*w*c values, normalise the row
+    flat = nn.layer_norm(x.reshape(3, -1), np.ones(32), np.zeros(32)).reshape(x.shape)
+    np.testing.assert_allclose(nn.layer_norm(x, np.ones((4, 4, 2)), np.zeros((4, 4, 2)),
+                                             axis=(1, 2, 3)), flat, atol=1e-12)
+
+
+@pytest.mark.parametrize("axis, error, match", [
+    (0, ValueError, "trailing"), ([0, 1, 2], ValueError, "batch axis"), ([0, 1], ValueError, "trailing"),
+    (1, ValueError, "trailing"),
+    (5, ValueError, "out of range"), ("last", TypeError, "axis"), ([], TypeError, "axis"),
+    (True, TypeError, "axis"),
+])
+def test_layer_norm_refuses_bad_axes(axis, error, match):
+    with pytest.raises(error, match=match):
+        nn.layer_norm(np.ones((2, 3, 4)), np.ones(4), np.zeros(4), axis=axis)
+
+
+def test_layer_norm_axes_need_matching_gamma():
+    with pytest.raises(ValueError, match=r"shape \(3, 4\)"):
+        nn.layer_norm(np.ones((2, 3, 4)), np.ones(4), np.zeros(4), axis=[1, 2])
+
+
+@pytest.mark.parametrize("fn", [nn.batch_norm_backward, nn.layer_norm_backward])
+@pytest.mark.parametrize("dy, x, gamma, error, match", [
+    (np.ones((4, 2)), np.ones((4, 3)), np.ones(3), ValueError, "dy"),
+    (np.full((4, 3), np.nan), np.ones((4, 3)), np.ones(3), ValueError, "NaN"),
+    (None, np.ones((4, 3)), np.ones(3), TypeError, "dy"),
+    (np.ones((4, 3)), np.ones((4, 3)), np.ones(2), ValueError, "gamma"),
+    (np.ones((4, 3)), np.ones((4, 3)), "ones", TypeError, "gamma"),
+])
+def test_backward_bad_inputs(fn, dy, x, gamma, error, match):
+    with pytest.raises(error, match=match):
+        fn(dy, x, gamma)
+
+
+def test_batch_norm_backward_refuses_a_single_row_and_says_what_keras_does():
+    with pytest.raises(ValueError, match="outputs beta"):
+        nn.batch_norm_backward(np.ones((1, 3)), np.ones((1, 3)), np.ones(3))

@@ -25,7 +25,12 @@ from helpers.numpy_nn.losses import (
     cross_entropy_from_logits,
     mean_squared_error,
 )
-from helpers.numpy_nn.normalisation import batch_norm, layer_norm
+from helpers.numpy_nn.normalisation import (
+    batch_norm,
+    batch_norm_backward,
+    layer_norm,
+    layer_norm_backward,
+)
 from helpers.numpy_nn.optimisers import Adam, GradientDescent, Momentum
 from helpers.numpy_nn.preprocessing import normalise
 
@@ -33,6 +38,7 @@ __all__ = [
     "sigmoid", "relu", "tanh", "linear", "softmax", "log_softmax", "ACTIVATIONS",
     "get_activation", "dense_loop", "dense", "sequential", "mean_squared_error",
     "cross_entropy_error", "cross_entropy_from_logits", "numerical_gradient", "relative_error",
-    "glorot_uniform", "GradientDescent", "Momentum", "Adam", "batch_norm", "layer_norm",
+    "glorot_uniform", "GradientDescent", "Momentum", "Adam", "batch_norm", "batch_norm_backward",
+    "layer_norm", "layer_norm_backward",
     "normalise",
 ]
