@@ -38,6 +38,19 @@ def test_grids_include_both_ends():
     assert tuning.PowersOfTwo(16, 512).grid(2).tolist() == [16, 512]
 
 
+def test_centred_grids_sit_in_the_middle_of_equal_cells():
+    lr = tuning.LogUniform(1e-6, 1e-1).grid(3, centred=True)
+    assert np.allclose(np.log10(lr), [-6 + 5 / 6, -3.5, -1 - 5 / 6])       # no point on an end
+    assert np.allclose(tuning.Uniform(0.85, 0.95).grid(2, centred=True), [0.875, 0.925])
+    assert np.allclose(tuning.LogUniform(1e-4, 1e-2).grid(1, centred=True), [1e-3])
+    assert tuning.PowersOfTwo(16, 512).grid(3, centred=True).tolist() == [16, 64, 256]
+    space = {"learning_rate": tuning.LogUniform(1e-6, 1e-1), "momentum": tuning.Uniform(0.85, 0.95)}
+    grid = tuning.grid_configs(space, 9, centred=True)
+    assert np.allclose(np.unique(grid["learning_rate"]), lr) and len(grid["momentum"]) == 9
+    with pytest.raises(TypeError, match="centred"):
+        tuning.grid_configs(space, 9, centred="yes")
+
+
 def test_powers_of_two_samples_are_powers_of_two():
     b = tuning.PowersOfTwo(16, 512).sample(np.random.default_rng(3), 200)
     assert set(b.tolist()) <= {16, 32, 64, 128, 256, 512} and len(set(b.tolist())) == 6

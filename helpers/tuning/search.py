@@ -171,22 +171,35 @@ def successive_halving(configs: dict, data, *, max_epochs: int = 9, factor: int 
     net = _check_net(net, configs)
     max_epochs = validate.integer(max_epochs, "max_epochs", minimum=1)
     factor = validate.integer(factor, "factor", minimum=2)
-    x_train, y_train, x_val, y_val = data
-    groups = _Groups(configs, x_train, y_train, validate.seed(seed), net)
     rungs, target = [], max_epochs
     while target >= 1:
         rungs.append(target)
         target //= factor
     rungs = rungs[::-1]
-    history = []
-    for r, epochs in enumerate(rungs):
+    x_train, y_train, x_val, y_val = data
+    groups = _Groups(configs, x_train, y_train, validate.seed(seed), net)
+    keep = [max(1, len(configs["learning_rate"]) // factor ** r) for r in range(len(rungs))]
+    return _halve(groups, list(zip(keep, rungs, strict=True)), x_val, y_val)
+
+
+def _halve(groups: _Groups, rounds, x_val, y_val) -> dict:
+    """The halving loop: for each ``(n, epochs)`` round keep the best ``n`` alive, train them to ``epochs``.
+
+    Survivors continue from their weights. Shared by :func:`successive_halving` (``n`` shrinking by
+    ``factor`` each rung) and :func:`helpers.tuning.hyperband` (each bracket's rounds). Returns the
+    final accuracy of the survivors, the index (into the configs) of the best, its accuracy, the
+    epochs spent, the trials (configurations summed over rounds) and the rungs as a list of dicts
+    ``{"epochs", "members" (indices into configs), "accuracy"}``.
+    """
+    history, acc, trials = [], None, 0
+    for n, epochs in rounds:
+        if acc is not None:                       # the best n of the last round continue
+            top = np.argsort(-acc, kind="stable")[:n]
+            groups.keep(groups.alive[top])
         groups.train_to(epochs)
         acc, _ = groups.evaluate(x_val, y_val)
+        trials += len(groups.alive)
         history.append({"epochs": epochs, "members": groups.alive.copy(), "accuracy": acc})
-        if r < len(rungs) - 1:
-            n_keep = max(1, len(groups.alive) // factor)
-            top = np.argsort(-acc, kind="stable")[:n_keep]
-            groups.keep(groups.alive[top])
     best = int(np.argmax(acc))
     return {"accuracy": acc, "best": int(groups.alive[best]), "best_accuracy": float(acc[best]),
-            "epochs_spent": groups.epochs_spent, "rungs": history}
+            "epochs_spent": groups.epochs_spent, "trials": trials, "rungs": history}

@@ -59,10 +59,15 @@ class Uniform:
         n = validate.integer(n, "n", minimum=1)
         return self.low + _rng(rng).random(n) * (self.high - self.low)
 
-    def grid(self, k: int) -> np.ndarray:
-        """``k`` evenly spaced values, both ends included (one value: the middle)."""
+    def grid(self, k: int, *, centred: bool = False) -> np.ndarray:
+        """``k`` evenly spaced values, both ends included (one value: the middle).
+
+        ``centred=True``: the centres of ``k`` equal cells instead, ``low + (i + 1/2) (high - low) / k``.
+        """
         k = validate.integer(k, "k", minimum=1)
-        return np.array([(self.low + self.high) / 2]) if k == 1 else np.linspace(self.low, self.high, k)
+        if validate.boolean(centred, "centred") or k == 1:
+            return self.low + (np.arange(k) + 0.5) / k * (self.high - self.low)
+        return np.linspace(self.low, self.high, k)
 
 
 @dataclass(frozen=True)
@@ -82,11 +87,15 @@ class LogUniform:
         n = validate.integer(n, "n", minimum=1)
         return log_uniform(_rng(rng).random(n), self.low, self.high)
 
-    def grid(self, k: int) -> np.ndarray:
-        """``k`` values evenly spaced in the logarithm, both ends included (one value: the middle)."""
+    def grid(self, k: int, *, centred: bool = False) -> np.ndarray:
+        """``k`` values evenly spaced in the logarithm, both ends included (one value: the middle).
+
+        ``centred=True``: the centres of ``k`` cells of equal width on the log scale instead
+        (``log_uniform((i + 1/2) / k, low, high)``), so no point sits on an end of the range.
+        """
         k = validate.integer(k, "k", minimum=1)
-        if k == 1:
-            return np.array([math.sqrt(self.low * self.high)])
+        if validate.boolean(centred, "centred") or k == 1:
+            return log_uniform((np.arange(k) + 0.5) / k, self.low, self.high)
         return np.geomspace(self.low, self.high, k)
 
 
@@ -112,10 +121,15 @@ class PowersOfTwo:
         n = validate.integer(n, "n", minimum=1)
         return _rng(rng).choice(self.values(), size=n)
 
-    def grid(self, k: int) -> np.ndarray:
+    def grid(self, k: int, *, centred: bool = False) -> np.ndarray:
+        """About ``k`` of the powers, evenly spread (both ends; ``centred=True``: cell centres)."""
         k = validate.integer(k, "k", minimum=1)
         v = self.values()
-        idx = np.unique(np.round(np.linspace(0, len(v) - 1, k)).astype(int))
+        if validate.boolean(centred, "centred"):
+            positions = (np.arange(k) + 0.5) / k * len(v) - 0.5
+        else:
+            positions = np.linspace(0, len(v) - 1, k)
+        idx = np.unique(np.clip(np.round(positions), 0, len(v) - 1).astype(int))
         return v[idx]
 
 
@@ -133,15 +147,18 @@ def _check_space(space) -> dict:
     return space
 
 
-def grid_configs(space: dict, budget: int) -> dict:
+def grid_configs(space: dict, budget: int, *, centred: bool = False) -> dict:
     """A full grid with about ``budget`` points: ``k = floor(budget ** (1/d))`` values per dimension.
 
-    Returns a dict name -> array of length ``k ** d`` (every combination).
+    Each dimension's values are its ``grid(k)``: both ends of the range included, or, with
+    ``centred=True``, the centres of ``k`` equal cells (where a grid's lines fall decides what it
+    can find). Returns a dict name -> array of length ``k ** d`` (every combination).
     """
     space = _check_space(space)
     budget = validate.integer(budget, "budget", minimum=1)
+    centred = validate.boolean(centred, "centred")
     k = int(math.floor(budget ** (1 / len(space)) + 1e-9))
-    axes = [dim.grid(k) for dim in space.values()]
+    axes = [dim.grid(k, centred=centred) for dim in space.values()]
     mesh = np.meshgrid(*axes, indexing="ij")
     return {name: m.ravel() for name, m in zip(space, mesh, strict=True)}
 
