@@ -21,14 +21,28 @@ WRONG = {
               "        for W_l, b_l in layers:\n            a = dense_loop(x, W_l, b_l)\n"
               "        out.append(a)\n    return np.array(out)",
               says="raised"),
+        Wrong("the vectorised sequential does the work (review: accepted before)",
+              "def sequential_loop(X, layers):\n    return sequential(X, layers)",
+              says="not through dense_loop"),
     ],
     "03.3": [
         Wrong("the raw roasts, not normalised with the training statistics",
-              "my_p = sequential(np.array([[200.0, 13.5], [200.0, 14.3]]), layers).ravel()",
-              says="normalise"),
-        Wrong("decisions (0/1) instead of probabilities",
-              "Xn_new = numpy_nn.normalise(np.array([[200.0, 13.5], [200.0, 14.3]]), mu, sigma)[0]\n"
-              "my_p = (sequential(Xn_new, layers).ravel() >= threshold).astype(float)",
-              says="probabilities"),
+              "durations = np.arange(13.0, 20.0, 0.01)\n"
+              "scan = np.column_stack([np.full_like(durations, 200.0), durations])\n"
+              "p_scan = sequential(scan, layers).ravel()\n"
+              "my_edge = durations[np.argmax(p_scan < threshold)]",
+              says="training statistics"),
+        Wrong("the comparison turned round: the first duration still called good",
+              "durations = np.arange(13.0, 20.0, 0.01)\n"
+              "scan = np.column_stack([np.full_like(durations, 200.0), durations])\n"
+              "p_scan = sequential(numpy_nn.normalise(scan, mu, sigma)[0], layers).ravel()\n"
+              "my_edge = durations[np.argmax(p_scan >= threshold)]",
+              says="first duration whose probability is below"),
+    ],
+    "03.4": [
+        Wrong("the output unit forgotten: only the hidden layer's dot products",
+              "def my_dot_calls(m, n_units):\n    return m * n_units", says="is off"),
+        Wrong("one call per unit, not per example and unit",
+              "def my_dot_calls(m, n_units):\n    return n_units + 1", says="m = 10 000"),
     ],
 }
