@@ -16,10 +16,14 @@ WRONG = {
               "def my_softmax(z):\n    e = np.exp(z - z.max(axis=-1, keepdims=True))\n"
               "    return e / e.sum(axis=0, keepdims=True)",
               says="batch"),
+        Wrong("the reference imported on the page, passed as the answer (review: accepted before)",
+              "my_softmax = softmax", says="reference"),
+        Wrong("a wrapper around the ready-made softmax",
+              "def my_softmax(z):\n    return softmax(z)", says="ready-made"),
     ],
     "00.2": [
-        Wrong("the tempting 'nothing': same seed, so the same numbers",
-              'my_answer = "nothing"', says="not associative"),
+        Wrong("the general rule, which does not act on this lesson's small products",
+              'my_answer = "the last digits of trained numbers"', says="too small"),
         Wrong("round-off could flip a verdict",
               'my_answer = "whether the claims hold"', says="margin"),
     ],
