@@ -6,7 +6,10 @@
 - :func:`diagnose`: high bias / high variance / both / neither, read against a baseline;
 - :func:`keras_learning_curve`: J_train and J_cv of a Keras model against the training-set size m,
   over a few resamples per size, as a pandas DataFrame (:func:`summarise_curve` gives mean and
-  spread; ``helpers.plots.plot_errors`` draws it).
+  spread; ``helpers.plots.plot_errors`` draws it);
+- :func:`side_by_side_learning_curves`: the same for several models at once, every model and
+  resample of a size trained side by side in one Keras model (``helpers.training.side_by_side``),
+  each copy on its own training set, one Keras call per step.
 
 Errors here are always computed from predictions, *without* any regularisation penalty, the way the
 course defines J_train and J_cv (the loss Keras reports during ``fit`` includes the penalty).
@@ -20,11 +23,11 @@ from collections.abc import Callable, Sequence
 import numpy as np
 
 from helpers import validate
-from helpers.training import model_outputs, train_full_batch
+from helpers.training import model_outputs, side_by_side, side_by_side_loss, train_full_batch
 
 __all__ = [
     "true_function", "noisy_regression", "classification_error", "diagnose", "DIAGNOSES",
-    "keras_learning_curve", "summarise_curve",
+    "keras_learning_curve", "side_by_side_learning_curves", "summarise_curve",
 ]
 
 # --------------------------------------------------------------------------- data with known noise
@@ -176,6 +179,76 @@ def keras_learning_curve(make_model: Callable, x, y, x_cv, y_cv, sizes: Sequence
             rows.append({"m": m, "resample": r,
                          "j_train": _error(error, y[idx], model_outputs(model, x[idx])),
                          "j_cv": _error(error, y_cv, model_outputs(model, x_cv)),
+                         "seconds": seconds})
+    return pd.DataFrame(rows)
+
+
+def _in_turn(functions):
+    """One function that calls ``functions[0]``, then ``functions[1]``, ... on successive calls."""
+    queue = iter(functions)
+    return lambda: next(queue)()
+
+
+def side_by_side_learning_curves(makers, x, y, x_cv, y_cv, sizes: Sequence[int], *, steps: int,
+                                 resamples: int = 2, learning_rate: float = 0.01, seed: int = 0):
+    """J_train and J_cv of several regression networks against ``m``, trained side by side.
+
+    ``makers`` maps a name to a function that builds an *uncompiled* Keras model with one output
+    (each model's own penalties, such as ``kernel_regularizer``, are kept). For each size ``m``,
+    ``resamples`` training sets of ``m`` rows are drawn from ``(x, y)`` without replacement, and
+    every model is trained on every one of them: all ``len(makers) * resamples`` copies sit side
+    by side in one Keras model, copy ``(name, r)`` sees only training set ``r`` and starts from
+    the weights ``keras.utils.set_random_seed(seed + 1000 * r + m)`` gives it (the same for every
+    name: the models of one resample are compared from comparable starts), and Adam with
+    ``learning_rate`` takes ``steps`` full-batch steps on the summed loss, so each copy trains as
+    it would alone. Both errors are mean squared errors of the predictions, without penalty.
+
+    Returns a pandas DataFrame with one row per copy: ``model``, ``m``, ``resample``,
+    ``j_train``, ``j_cv``, and ``seconds``, the CPU time of training that size (shared by its
+    copies). :func:`summarise_curve` on the rows of one model gives mean and spread per m.
+    """
+    import keras
+    import pandas as pd
+
+    if not isinstance(makers, dict) or not makers:
+        raise TypeError(f"makers must be a non-empty dict of name -> function building a Keras "
+                        f"model, got {validate.describe(makers)}.")
+    for name, make in makers.items():
+        validate.function(make, f"makers[{name!r}]", hint="it returns an uncompiled Keras model")
+    x = validate.array(x, "x", ndim=2)
+    y = validate.array(y, "y", ndim=1)
+    validate.same_length("x", x, "y", y)
+    x_cv = validate.array(x_cv, "x_cv", shape=(None, x.shape[1]))
+    y_cv = validate.array(y_cv, "y_cv", ndim=1)
+    validate.same_length("x_cv", x_cv, "y_cv", y_cv)
+    steps = validate.integer(steps, "steps", minimum=1)
+    resamples = validate.integer(resamples, "resamples", minimum=1)
+    learning_rate = validate.number(learning_rate, "learning_rate", positive=True)
+    seed = validate.seed(seed)
+    if isinstance(sizes, str | bytes) or not isinstance(sizes, Sequence | np.ndarray) \
+            or len(sizes) == 0:
+        raise TypeError(f"sizes must be a non-empty list of training-set sizes, got "
+                        f"{validate.describe(sizes)}.")
+    sizes = [validate.integer(m, "each size", minimum=1, maximum=len(x)) for m in sizes]
+    rng = np.random.default_rng(seed)
+    copies = [(name, r) for name in makers for r in range(resamples)]
+    rows = []
+    for m in sizes:
+        draws = [rng.choice(len(x), size=m, replace=False) for _ in range(resamples)]
+        model = side_by_side(_in_turn([makers[name] for name, _ in copies]),
+                             [seed + 1000 * r + m for _, r in copies])
+        model.compile(optimizer=keras.optimizers.Adam(learning_rate=learning_rate),
+                      loss=side_by_side_loss(keras.losses.MeanSquaredError(), len(copies)))
+        xs = np.stack([x[draws[r]] for _, r in copies], axis=1)
+        ys = np.stack([y[draws[r]] for _, r in copies], axis=1)[..., None]
+        start = time.process_time()
+        train_full_batch(model, xs, ys, steps)
+        seconds = time.process_time() - start
+        for c, (name, r) in enumerate(copies):
+            copy = model.get_layer(f"copy_{c}")
+            rows.append({"model": name, "m": m, "resample": r,
+                         "j_train": _error("mse", y[draws[r]], model_outputs(copy, x[draws[r]])),
+                         "j_cv": _error("mse", y_cv, model_outputs(copy, x_cv)),
                          "seconds": seconds})
     return pd.DataFrame(rows)
 

@@ -210,3 +210,54 @@ def test_summarise_curve_refuses_text_and_missing_runs():
     nan_run = pd.DataFrame({"m": [10, 10], "j_train": [0.1, 0.2], "j_cv": [0.2, np.nan]})
     with pytest.raises(ValueError, match=r"curve\['j_cv'\] holds 1 NaN.*diverged"):
         ev.summarise_curve(nan_run)
+
+
+def test_side_by_side_learning_curves_train_each_copy_as_alone(keras):
+    from helpers.training import model_outputs, train_full_batch
+
+    x, y = ev.noisy_regression(120, noise_std=0.1, seed=0)
+    x_cv, y_cv = ev.noisy_regression(50, noise_std=0.1, seed=1)
+
+    def line():
+        return keras.Sequential([keras.Input((1,)), keras.layers.Dense(1)])
+
+    def penalised():
+        return keras.Sequential([keras.Input((1,)), keras.layers.Dense(
+            1, kernel_regularizer=keras.regularizers.L2(0.5))])
+
+    rows = ev.side_by_side_learning_curves({"line": line, "penalised": penalised}, x, y, x_cv, y_cv,
+                                           [20, 60], steps=40, resamples=2, learning_rate=0.05,
+                                           seed=3)
+    assert len(rows) == 2 * 2 * 2 and set(rows["model"]) == {"line", "penalised"}
+    assert list(rows.columns) == ["model", "m", "resample", "j_train", "j_cv", "seconds"]
+    # the first copy of size 20 is the line on the first draw: train it alone and compare
+    draw = np.random.default_rng(3).choice(len(x), size=20, replace=False)
+    keras.utils.set_random_seed(3 + 20)
+    alone = line()
+    alone.compile(optimizer=keras.optimizers.Adam(learning_rate=0.05), loss="mse")
+    train_full_batch(alone, x[draw], y[draw], 40)
+    first = rows.iloc[0]
+    np.testing.assert_allclose(first["j_cv"], np.mean((model_outputs(alone, x_cv)[:, 0] - y_cv) ** 2),
+                               rtol=1e-4)
+    # the penalty is each copy's own: it pulls the penalised line's slope down
+    j = rows.groupby("model")["j_train"].mean()
+    assert j["penalised"] > j["line"]
+    again = ev.side_by_side_learning_curves({"line": line, "penalised": penalised}, x, y, x_cv, y_cv,
+                                            [20, 60], steps=40, resamples=2, learning_rate=0.05,
+                                            seed=3)
+    np.testing.assert_allclose(rows["j_cv"], again["j_cv"], rtol=1e-5)
+
+
+@pytest.mark.parametrize("change, error", [
+    ({"makers": {}}, TypeError), ({"makers": {"a": 3}}, TypeError), ({"sizes": []}, TypeError),
+    ({"sizes": [500]}, ValueError), ({"steps": 0}, ValueError), ({"learning_rate": 0}, ValueError),
+    ({"x": np.zeros((120, 1, 1))}, ValueError),
+])
+def test_side_by_side_learning_curves_refuse_bad_arguments(change, error):
+    x, y = ev.noisy_regression(120, noise_std=0.1, seed=0)
+    args = {"makers": {"a": lambda: None}, "x": x, "y": y, "x_cv": x[:10], "y_cv": y[:10],
+            "sizes": [10], "steps": 2} | change
+    with pytest.raises(error):
+        ev.side_by_side_learning_curves(args.pop("makers"), args.pop("x"), args.pop("y"),
+                                        args.pop("x_cv"), args.pop("y_cv"), args.pop("sizes"),
+                                        **args)
