@@ -64,9 +64,11 @@ SYLLABUS_CLAIMS: dict[int, tuple[list[str], str]] = {
     11: (["09"], "a small CNN matches a dense net with far fewer parameters, wins with few data"),
     12: (["10"], "lambda near 0 overfits, large lambda underfits, cross-validation picks between"),
     13: (["11"], "high bias plateaus above the baseline; high variance closes its gap with m"),
-    14: (["11"], "a bigger, regularised network does as well or better than a small one"),
+    14: (["11"], "a bigger, regularised network does as well or better than a small one; "
+             "without its penalty it loses with few data"),
     15: (["11"], "a complex model loses on little data and wins with more (a crossover)"),
-    16: (["12"], "data augmentation and data synthesis raise accuracy when labels are few"),
+    16: (["12"], "partly holds: augmentation that imitates real variation raises accuracy with 1 "
+             "and 5 labels per digit; font-rendered digits raise it with 1, far less with 5"),
     17: (["13"], "transfer learning beats scratch on scarce data; option 1 vs 2; small fine-tune lr"),
     18: (["14"], "at 0.5% prevalence 'always no' is 99.5% accurate with recall 0, while a less "
              "accurate real screener finds at least a quarter of the ill"),
