@@ -16,12 +16,21 @@ other tooling are the ``tools`` package's; nothing here imports it).
                      learning curves
 - ``metrics``        confusion matrix, precision/recall/F1, precision-recall curve
 - ``error_analysis`` image properties (ink, slant), error categories and their counts
+- ``augmentation``   new labelled images from old: whole-pixel shifts, shear, width, elastic
+                     distortion, variants
+- ``runs``           many runs of the digits network trained side by side in NumPy, each on
+                     its own batches (Keras's steps, checked against Keras)
+- ``side_by_side``   several Keras models trained as one wide model (one traced step), each
+                     on its own data, learning rate and batch order
 - ``transfer``       the shipped letters CNN: checksum, safe loading, transfer recipes
 - ``tuning``         search spaces, a NumPy population of networks, grid/random search and
-                     successive halving, keras-tuner trials as tables, compound scaling
+                     successive halving and Hyperband, keras-tuner trials as tables, compound scaling
 - ``experiments``    timing, a fresh run folder under ``build/``, CSV logs of runs
 - ``drift``          drifting input batches, a KS detector and the population stability index
 - ``distributed``    data parallelism in NumPy, logical devices, worker processes
+- ``serving``        a TensorFlow-Serving-style REST server in its own process (no Keras), and
+                     its client
+- ``processes``      child processes that die with their parent or after a deadline of their own
 - ``plots``          the lessons' plots: curves, boundaries, images, confusion matrices, errors
 - ``claims``         ``check_claim``: named comparisons with margins; the claim-line format
 - ``exercises``      ``check("NN.k", answer)``: the check engines and each lesson's exercises

@@ -69,7 +69,10 @@ SYLLABUS_CLAIMS: dict[int, tuple[list[str], str]] = {
     15: (["11"], "a complex model loses on little data and wins with more (a crossover)"),
     16: (["12"], "partly holds: augmentation that imitates real variation raises accuracy with 1 "
              "and 5 labels per digit; font-rendered digits raise it with 1, far less with 5"),
-    17: (["13"], "transfer learning beats scratch on scarce data; option 1 vs 2; small fine-tune lr"),
+    17: (["13"], "partly holds: with 2 labels per digit every pretrained start beats scratch and "
+             "the gain fades with data; option 2 beats option 1 with all the data, option 1 is "
+             "not shown ahead with scarce data; a large fine-tuning rate loses to the cv-chosen "
+             "one"),
     18: (["14"], "at 0.5% prevalence 'always no' is 99.5% accurate with recall 0, while a less "
              "accurate real screener finds at least a quarter of the ill"),
     19: (["14"], "raising the threshold raises precision and lowers recall"),
