@@ -46,6 +46,8 @@ __all__ = ["ModelServer", "predict", "model_status", "model_metadata", "LOOPBACK
 
 #: The server listens on loopback only.
 LOOPBACK = "127.0.0.1"
+#: Every address the client accepts starts so: the server is on this machine, never elsewhere.
+LOOPBACK_PREFIX = f"http://{LOOPBACK}:"
 
 
 # ------------------------------------------------------------------------- both sides
@@ -89,7 +91,7 @@ def _request(url: str, body: dict | None, timeout: float) -> dict:
 
 
 def _check_url(url) -> str:
-    if not isinstance(url, str) or not url.startswith(f"http://{LOOPBACK}:"):
+    if not isinstance(url, str) or not url.startswith(LOOPBACK_PREFIX):
         raise ValueError(f"url must be the server's loopback address, http://{LOOPBACK}:<port>, "
                          f"got {url!r}.")
     return url.rstrip("/")
