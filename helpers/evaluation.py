@@ -130,6 +130,14 @@ def _error(kind: str, y, out) -> float:
     return float(np.mean(pred != y[:, 0]))
 
 
+def _training_sizes(sizes, available: int) -> list[int]:
+    """The learning curves' training-set sizes: a non-empty list of integers in 1..available."""
+    if isinstance(sizes, str | bytes) or not isinstance(sizes, Sequence | np.ndarray) \
+            or len(sizes) == 0:
+        raise TypeError(f"sizes must be a non-empty list of training-set sizes, got "
+                        f"{validate.describe(sizes)}.")
+    return [validate.integer(m, "each size", minimum=1, maximum=available) for m in sizes]
+
 def keras_learning_curve(make_model: Callable, x, y, x_cv, y_cv, sizes: Sequence[int], *,
                          steps: int, resamples: int = 3, error: str = "mse", seed: int = 0):
     """J_train and J_cv of a Keras model trained on ``m`` examples, for each ``m`` in ``sizes``.
@@ -162,11 +170,7 @@ def keras_learning_curve(make_model: Callable, x, y, x_cv, y_cv, sizes: Sequence
     steps = validate.integer(steps, "steps", minimum=1)
     resamples = validate.integer(resamples, "resamples", minimum=1)
     seed = validate.seed(seed)
-    if isinstance(sizes, str | bytes) or not isinstance(sizes, Sequence | np.ndarray) \
-            or len(sizes) == 0:
-        raise TypeError(f"sizes must be a non-empty list of training-set sizes, got "
-                        f"{validate.describe(sizes)}.")
-    sizes = [validate.integer(m, "each size", minimum=1, maximum=len(x)) for m in sizes]
+    sizes = _training_sizes(sizes, len(x))
     rng = np.random.default_rng(seed)
     rows = []
     for m in sizes:
@@ -225,11 +229,7 @@ def side_by_side_learning_curves(makers, x, y, x_cv, y_cv, sizes: Sequence[int],
     resamples = validate.integer(resamples, "resamples", minimum=1)
     learning_rate = validate.number(learning_rate, "learning_rate", positive=True)
     seed = validate.seed(seed)
-    if isinstance(sizes, str | bytes) or not isinstance(sizes, Sequence | np.ndarray) \
-            or len(sizes) == 0:
-        raise TypeError(f"sizes must be a non-empty list of training-set sizes, got "
-                        f"{validate.describe(sizes)}.")
-    sizes = [validate.integer(m, "each size", minimum=1, maximum=len(x)) for m in sizes]
+    sizes = _training_sizes(sizes, len(x))
     rng = np.random.default_rng(seed)
     copies = [(name, r) for name in makers for r in range(resamples)]
     rows = []
